@@ -1,0 +1,85 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { controlBroker, labStatus, requireState, stopLab } from '../lab/src/control.ts';
+import type { BrokerAction, LabStatus } from '../lab/src/control.ts';
+import { defaultLabDir } from '../lab/src/paths.ts';
+import { residentBytes } from '../lab/src/process.ts';
+import { startLab } from '../lab/src/up.ts';
+
+const say = (line: string): void => console.error(line);
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+}
+
+function printStatus(status: LabStatus): void {
+  console.log(`lab ${status.dir} (cluster ${status.clusterId})`);
+  for (const b of status.brokers) {
+    const rss = b.state === 'gone' ? '' : `  rss ${(residentBytes(b.pid) / 2 ** 20).toFixed(0)} MiB`;
+    console.log(
+      `  broker ${b.id}  ${b.state.padEnd(7)} pid ${b.pid}  bootstrap ${b.bootstrap}  jmx ${b.jmx}  jolokia ${b.jolokia}${rss}`,
+    );
+  }
+  console.log(`  influxdb  ${status.influx.state.padEnd(7)} pid ${status.influx.pid}  ${status.influx.url}`);
+  console.log(`  bootstrap servers: ${status.brokers.map((b) => b.bootstrap).join(',')}`);
+}
+
+const actions: { name: string; action: BrokerAction; about: string }[] = [
+  { name: 'kill-broker', action: 'kill', about: 'SIGKILL broker N (a crash)' },
+  { name: 'stop-broker', action: 'stop', about: 'SIGTERM broker N (controlled shutdown) and wait until it exits' },
+  { name: 'start-broker', action: 'start', about: 'start broker N again on its data and wait until it registers' },
+  { name: 'pause-broker', action: 'pause', about: 'SIGSTOP broker N: alive but hung' },
+  { name: 'resume-broker', action: 'resume', about: 'SIGCONT a paused broker N' },
+];
+
+/** `lookout lab …`: the local Kafka + InfluxDB platform for the demo, tests and benchmarks. */
+export function labCommand(): Command {
+  const lab = new Command('lab')
+    .description('a local KRaft Kafka cluster and InfluxDB on loopback, with fault controls')
+    .option('--dir <dir>', 'lab directory: state file, data and logs (env LOOKOUT_LAB_DIR)', defaultLabDir());
+
+  lab
+    .command('up')
+    .description('start the cluster (combined broker+controller nodes) and influxd; print the endpoints')
+    .option('--brokers <n>', 'number of brokers', wholeNumber, 3)
+    .option('--json', 'print the status as JSON')
+    .action(async (opts: { brokers: number; json?: boolean }) => {
+      const started = Date.now();
+      const state = await startLab({ dir: lab.opts<{ dir: string }>().dir, brokers: opts.brokers, say });
+      say(`lab ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (opts.json === true) console.log(JSON.stringify(labStatus(state), null, 2));
+      else printStatus(labStatus(state));
+    });
+
+  lab
+    .command('status')
+    .description('show each lab process and its endpoints')
+    .option('--json', 'print as JSON')
+    .action((opts: { json?: boolean }) => {
+      const status = labStatus(requireState(lab.opts<{ dir: string }>().dir));
+      if (opts.json === true) console.log(JSON.stringify(status, null, 2));
+      else printStatus(status);
+    });
+
+  lab
+    .command('down')
+    .description('stop everything the lab started, by pid')
+    .action(async () => {
+      const started = Date.now();
+      await stopLab(requireState(lab.opts<{ dir: string }>().dir), say);
+      say(`lab down in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+
+  for (const { name, action, about } of actions) {
+    lab
+      .command(name)
+      .description(about)
+      .argument('<n>', 'broker id', wholeNumber)
+      .action(async (id: number) => {
+        const broker = await controlBroker(lab.opts<{ dir: string }>().dir, id, action);
+        say(`broker ${id}: ${action} done (pid ${broker.pid})`);
+      });
+  }
+  return lab;
+}

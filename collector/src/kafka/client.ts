@@ -1,0 +1,36 @@
+import { ConfigResourceTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
+import type { Admin, Consumer, ConsumerConfig, Producer } from 'kafkajs';
+
+/** Connection settings for one cluster. */
+export interface KafkaEndpoint {
+  brokers: string[];
+  clientId: string;
+  /** Per-request timeout; connect timeout is a third of it. */
+  requestTimeoutMs?: number;
+}
+
+/** The only place Lookout constructs a kafkajs client: swapping the client library touches this folder only. */
+export function createKafka(endpoint: KafkaEndpoint): Kafka {
+  const requestTimeout = endpoint.requestTimeoutMs ?? 10_000;
+  return new Kafka({
+    clientId: endpoint.clientId,
+    brokers: endpoint.brokers,
+    logLevel: logLevel.NOTHING,
+    requestTimeout,
+    connectionTimeout: Math.max(1_000, Math.round(requestTimeout / 3)),
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
+  });
+}
+
+/** A producer with kafkajs's default (Java-compatible murmur2) partitioner, idempotent where possible. */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+}
+
+/** A consumer in `groupId` with the classic group protocol. */
+export function createConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
+  return kafka.consumer({ allowAutoTopicCreation: false, ...config });
+}
+
+export type { Admin, Consumer, Kafka, Producer };
+export { ConfigResourceTypes };

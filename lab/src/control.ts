@@ -1,0 +1,108 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { endProcess, processState, signalProcess, spawnDetached, waitGone } from './process.ts';
+import type { ProcessState } from './process.ts';
+import { registeredBrokers, waitFor } from './readiness.ts';
+import { readState, writeState } from './state.ts';
+import type { BrokerRecord, LabState } from './state.ts';
+
+/** A fault control of one broker. */
+export type BrokerAction = 'kill' | 'stop' | 'start' | 'pause' | 'resume';
+
+/** What `lab status --json` prints. */
+export interface LabStatus {
+  dir: string;
+  clusterId: string;
+  settings: Record<string, string>;
+  brokers: { id: number; bootstrap: string; jmx: string; jolokia: string; pid: number; state: ProcessState }[];
+  influx: { url: string; pid: number; state: ProcessState };
+}
+
+/** The lab in `dir`, or a clear error saying how to start one. */
+export function requireState(dir: string): LabState {
+  const state = readState(dir);
+  if (state === undefined) throw new Error(`no lab in ${dir}: start one with 'lookout lab up'`);
+  return state;
+}
+
+/** The state of each lab process as the kernel sees it now (pids are checked to be ours by the lab dir). */
+export function labStatus(state: LabState): LabStatus {
+  return {
+    dir: state.dir,
+    clusterId: state.clusterId,
+    settings: state.settings,
+    brokers: state.brokers.map((b) => ({
+      id: b.id,
+      bootstrap: `127.0.0.1:${b.port}`,
+      jmx: `http://127.0.0.1:${b.jmxPort}/metrics`,
+      jolokia: `http://127.0.0.1:${b.jolokiaPort}/jolokia/`,
+      pid: b.pid,
+      state: processState(b.pid, state.dir),
+    })),
+    influx: { url: state.influx.url, pid: state.influx.pid, state: processState(state.influx.pid, state.dir) },
+  };
+}
+
+/** Pids of the lab's processes that still run (or are paused). */
+export function liveProcesses(state: LabState): number[] {
+  return [state.influx.pid, ...state.brokers.map((b) => b.pid)].filter(
+    (pid) => processState(pid, state.dir) !== 'gone',
+  );
+}
+
+/** Stops every process the lab started, by pid: brokers with a controlled shutdown first, SIGKILL after a grace. */
+export async function stopLab(state: LabState, say: (line: string) => void): Promise<void> {
+  const live = liveProcesses(state);
+  say(`stopping ${live.length} lab process(es) …`);
+  // All brokers at once: a lone remaining controller cannot finish a controlled shutdown anyway.
+  await Promise.all(state.brokers.map((b) => endProcess(b.pid, state.dir, 8_000)));
+  await endProcess(state.influx.pid, state.dir, 5_000);
+  const left = liveProcesses(state);
+  if (left.length > 0) throw new Error(`lab processes still running after stop: ${left.join(', ')}`);
+}
+
+function brokerOf(state: LabState, id: number): BrokerRecord {
+  const broker = state.brokers.find((b) => b.id === id);
+  if (broker === undefined) {
+    throw new Error(`no broker ${id} in this lab (brokers: ${state.brokers.map((b) => b.id).join(', ')})`);
+  }
+  return broker;
+}
+
+/**
+ * Applies a fault control to broker `id` and waits for its effect: kill (SIGKILL) and stop (SIGTERM,
+ * controlled shutdown) wait until the JVM is gone; start re-runs the recorded command line on the same
+ * data and waits until the broker is registered again; pause/resume are SIGSTOP/SIGCONT.
+ */
+export async function controlBroker(dir: string, id: number, action: BrokerAction): Promise<BrokerRecord> {
+  const state = requireState(dir);
+  const broker = brokerOf(state, id);
+  const now = processState(broker.pid, dir);
+  switch (action) {
+    case 'kill':
+    case 'stop':
+      if (now === 'gone') throw new Error(`broker ${id} is not running`);
+      if (action === 'kill') {
+        signalProcess(broker.pid, 'SIGKILL', dir);
+        await waitGone(broker.pid, dir, 5_000);
+      } else {
+        await endProcess(broker.pid, dir, 30_000);
+      }
+      return broker;
+    case 'pause':
+    case 'resume':
+      if (now === 'gone') throw new Error(`broker ${id} is not running`);
+      signalProcess(broker.pid, action === 'pause' ? 'SIGSTOP' : 'SIGCONT', dir);
+      await sleep(50);
+      return broker;
+    case 'start': {
+      if (now !== 'gone') throw new Error(`broker ${id} is already running (pid ${broker.pid}, ${now})`);
+      broker.pid = spawnDetached(broker.command, broker.args, broker.log, dir);
+      writeState(state);
+      // Ask the restarted broker itself: its listener serves only once it has caught up and is unfenced.
+      await waitFor(`broker ${id} to serve requests again`, 60_000, async () =>
+        (await registeredBrokers([`127.0.0.1:${broker.port}`])).includes(id),
+      );
+      return broker;
+    }
+  }
+}

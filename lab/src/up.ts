@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { brokerCommand, brokerSettings, formatNode, writeNodeProperties } from './broker.ts';
+import type { NodePorts } from './broker.ts';
+import { stopLab, liveProcesses } from './control.ts';
+import { ensureInfluxd, startInfluxd, waitInfluxReady, writeInfluxConfig } from './influxd.ts';
+import { ensureKafkaJars } from './jars.ts';
+import { freePorts } from './ports.ts';
+import { spawnDetached } from './process.ts';
+import { httpAnswers, registeredBrokers, waitFor } from './readiness.ts';
+import { readState, writeState } from './state.ts';
+import type { BrokerRecord, LabState } from './state.ts';
+
+/** What `lab up` starts. */
+export interface LabOptions {
+  dir: string;
+  brokers: number;
+  say: (line: string) => void;
+  /** How long the cluster may take to become ready once the JVMs run. */
+  readyTimeoutMs?: number;
+}
+
+/** Waits until every broker is in the metadata and answers on its JMX exporter and Jolokia ports. */
+export async function waitLabReady(state: LabState, timeoutMs: number): Promise<void> {
+  const want = state.brokers.map((b) => b.id).join(',');
+  // Each broker is asked on its own listener, so every one of them serves requests, not just one.
+  await waitFor(`brokers ${want} to register and serve`, timeoutMs, async () => {
+    const seen = await Promise.all(state.brokers.map((b) => registeredBrokers([`127.0.0.1:${b.port}`])));
+    return seen.every((ids) => ids.join(',') === want);
+  });
+  await waitFor('JMX exporter and Jolokia endpoints', 15_000, async () => {
+    const urls = state.brokers.flatMap((b) => [
+      `http://127.0.0.1:${b.jmxPort}/metrics`,
+      `http://127.0.0.1:${b.jolokiaPort}/jolokia/version`,
+    ]);
+    return (await Promise.all(urls.map(httpAnswers))).every(Boolean);
+  });
+}
+
+/**
+ * Starts a KRaft cluster of combined broker+controller nodes and an influxd, all on loopback with
+ * free ports, records them in `dir/state.json`, and waits until they are ready. A failed start
+ * stops whatever it had started.
+ */
+export async function startLab(options: LabOptions): Promise<LabState> {
+  const { dir, brokers, say } = options;
+  if (!Number.isInteger(brokers) || brokers < 1 || brokers > 9) {
+    throw new Error(`--brokers must be a whole number from 1 to 9, got ${brokers}`);
+  }
+  const previous = readState(dir);
+  if (previous !== undefined && liveProcesses(previous).length > 0) {
+    throw new Error(`a lab is already running in ${dir}: run 'lookout lab down' first, or set LOOKOUT_LAB_DIR`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+
+  ensureInfluxd(say);
+  const jars = await ensureKafkaJars(say);
+  const ports = await freePorts(brokers * 4 + 2);
+  const take = (): number => {
+    const port = ports.shift();
+    if (port === undefined) throw new Error('ran out of free ports');
+    return port;
+  };
+  const nodes: NodePorts[] = Array.from({ length: brokers }, (_, i) => ({
+    id: i + 1,
+    port: take(),
+    controllerPort: take(),
+    jmxPort: take(),
+    jolokiaPort: take(),
+  }));
+  const voters = nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
+  const clusterId = randomBytes(16).toString('base64url');
+
+  say(`formatting ${brokers} KRaft node(s), cluster id ${clusterId} …`);
+  const prepared = nodes.map((node) => {
+    const nodeDir = join(dir, `node-${node.id}`);
+    const properties = writeNodeProperties(nodeDir, node, voters, brokers);
+    return { node, nodeDir, properties };
+  });
+  await Promise.all(prepared.map((p) => formatNode(jars, p.properties, clusterId)));
+
+  const influxDir = join(dir, 'influxdb');
+  const httpPort = take();
+  const influxConfig = writeInfluxConfig(influxDir, httpPort, take());
+  const state: LabState = {
+    dir,
+    clusterId,
+    startedAt: new Date().toISOString(),
+    settings: brokerSettings(brokers),
+    brokers: [],
+    influx: { ...startInfluxd(influxDir, influxConfig), url: `http://127.0.0.1:${httpPort}`, port: httpPort },
+  };
+  try {
+    say(`starting ${brokers} broker JVM(s) and influxd …`);
+    state.brokers = prepared.map(({ node, nodeDir, properties }): BrokerRecord => {
+      const command = brokerCommand(jars, nodeDir, node, properties);
+      return { ...command, pid: spawnDetached(command.command, command.args, command.log, nodeDir) };
+    });
+    writeState(state);
+    await waitInfluxReady(state.influx.url, 15_000);
+    await waitLabReady(state, options.readyTimeoutMs ?? 90_000);
+    return state;
+  } catch (error) {
+    say(`lab start failed, stopping what was started; logs were in ${dir}`);
+    writeState(state);
+    await stopLab(state, () => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,21 @@
+import { inject } from 'vitest';
+import { createKafka } from '../../collector/src/kafka/client.ts';
+import type { Kafka } from '../../collector/src/kafka/client.ts';
+import { requireState } from '../../lab/src/control.ts';
+import { bootstrapOf } from '../../lab/src/state.ts';
+import type { LabState } from '../../lab/src/state.ts';
+
+/** The run's shared lab as its state file says now (pids change when a drill restarts a broker). */
+export function currentLab(): LabState {
+  return requireState(inject('lab').dir);
+}
+
+/** A kafkajs client (through our adapter) on the shared lab. */
+export function labKafka(clientId: string): Kafka {
+  return createKafka({ brokers: bootstrapOf(currentLab()), clientId });
+}
+
+/** A name no other test or run uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Admin } from '../../collector/src/kafka/client.ts';
+import { controlBroker } from '../../lab/src/control.ts';
+import { processState } from '../../lab/src/process.ts';
+import { waitFor } from '../../lab/src/readiness.ts';
+import { currentLab, labKafka, uniqueName } from '../lab/lab.ts';
+
+/** Partitions of `topic` whose ISR is smaller than their replica set, per the admin metadata. */
+async function underReplicated(admin: Admin, topic: string): Promise<number> {
+  const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+  return (topics[0]?.partitions ?? []).filter((p) => p.isr.length < p.replicas.length).length;
+}
+
+// Drill (broker settings: broker.session.timeout.ms=9000, heartbeat 2000 — Kafka's defaults):
+// at t0 SIGKILL broker 2; within 15 s the metadata shows under-replicated partitions; start-broker heals them.
+describe('kill-broker / start-broker drill', () => {
+  const dir = currentLab().dir;
+  const topic = uniqueName('drill');
+  const admin = labKafka('smoke-failover').admin();
+
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 6, replicationFactor: 3 }], waitForLeaders: true });
+    expect(await underReplicated(admin, topic)).toBe(0);
+  });
+  afterAll(async () => {
+    // Restore the shared lab whatever happened above.
+    const broker = currentLab().brokers.find((b) => b.id === 2);
+    if (broker !== undefined && processState(broker.pid, dir) === 'gone') await controlBroker(dir, 2, 'start');
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it('a killed broker makes an RF=3 topic under-replicated within 15 s, and its restart heals it', async () => {
+    const t0 = Date.now();
+    await controlBroker(dir, 2, 'kill');
+    await waitFor('under-replicated partitions', 15_000, async () => (await underReplicated(admin, topic)) > 0);
+    const detectedMs = Date.now() - t0;
+    console.log(`under-replication visible in metadata ${detectedMs} ms after SIGKILL`);
+    expect(detectedMs).toBeLessThanOrEqual(15_000);
+
+    const { brokers } = await admin.describeCluster();
+    expect(brokers.map((b) => b.nodeId)).not.toContain(2);
+
+    await controlBroker(dir, 2, 'start');
+    await waitFor('ISR to heal', 60_000, async () => (await underReplicated(admin, topic)) === 0);
+    expect(await underReplicated(admin, topic)).toBe(0);
+  }, 120_000);
+});
