@@ -7,22 +7,77 @@
 const core = '^(model|collector|rules|alerter|dashboards)/';
 module.exports = {
   forbidden: [
-    { name: 'model-is-a-leaf', severity: 'error', from: { path: '^model/' }, to: { path: '^(collector|rules|alerter|dashboards|lab|test|bench|cli)/' } },
-    { name: 'collector-sees-model-only', severity: 'error', from: { path: '^collector/' }, to: { path: '^(rules|alerter|dashboards|lab|test|bench|cli)/' } },
-    { name: 'rules-see-model-only', severity: 'error', from: { path: '^rules/' }, to: { path: '^(collector|alerter|dashboards|lab|test|bench|cli)/' } },
-    { name: 'alerter-sees-model-and-rules', severity: 'error', from: { path: '^alerter/' }, to: { path: '^(collector|dashboards|lab|test|bench|cli)/' } },
-    { name: 'dashboards-see-model-and-rules', severity: 'error', from: { path: '^dashboards/' }, to: { path: '^(collector|alerter|lab|test|bench|cli)/' } },
-    { name: 'nothing-imports-harnesses', severity: 'error', from: { path: core }, to: { path: '^(lab|test|bench|cli)/' } },
-    { name: 'lab-is-not-a-test', severity: 'error', from: { path: '^lab/' }, to: { path: '^(test|bench|cli)/' } },
-    { name: 'only-the-cli-imports-the-cli', severity: 'error', from: { pathNot: '^(cli|bin)/' }, to: { path: '^cli/' } },
-    { name: 'kafkajs-behind-one-adapter', severity: 'error', from: { pathNot: '^collector/src/kafka/' }, to: { path: 'node_modules/kafkajs/' } },
+    {
+      name: 'model-is-a-leaf',
+      severity: 'error',
+      from: { path: '^model/' },
+      to: { path: '^(collector|rules|alerter|dashboards|lab|test|bench|cli)/' },
+    },
+    {
+      name: 'collector-sees-model-only',
+      severity: 'error',
+      from: { path: '^collector/' },
+      to: { path: '^(rules|alerter|dashboards|lab|test|bench|cli)/' },
+    },
+    {
+      name: 'rules-see-model-only',
+      severity: 'error',
+      from: { path: '^rules/' },
+      to: { path: '^(collector|alerter|dashboards|lab|test|bench|cli)/' },
+    },
+    {
+      name: 'alerter-sees-model-and-rules',
+      severity: 'error',
+      from: { path: '^alerter/' },
+      to: { path: '^(collector|dashboards|lab|test|bench|cli)/' },
+    },
+    {
+      name: 'dashboards-see-model-and-rules',
+      severity: 'error',
+      from: { path: '^dashboards/' },
+      to: { path: '^(collector|alerter|lab|test|bench|cli)/' },
+    },
+    {
+      name: 'nothing-imports-harnesses',
+      severity: 'error',
+      from: { path: core },
+      to: { path: '^(lab|test|bench|cli)/' },
+    },
+    {
+      name: 'lab-is-not-a-test',
+      severity: 'error',
+      from: { path: '^lab/' },
+      to: { path: '^(test|bench|cli)/' },
+    },
+    {
+      name: 'only-the-cli-imports-the-cli',
+      severity: 'error',
+      from: { pathNot: '^(cli|bin)/' },
+      to: { path: '^cli/' },
+    },
+    {
+      name: 'kafkajs-behind-one-adapter',
+      severity: 'error',
+      from: { pathNot: '^collector/src/kafka/' },
+      to: { path: 'node_modules/kafkajs/' },
+    },
+    {
+      name: 'influx-behind-adapters',
+      severity: 'error',
+      comment: 'each service has one influx.ts adapter',
+      from: { pathNot: '(^|/)influx\\.ts$' },
+      to: { path: 'node_modules/influx/' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)node_modules/|^dashboards/out/' },
+    exclude: { path: '^dashboards/out/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

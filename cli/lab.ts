@@ -27,8 +27,16 @@ function printStatus(status: LabStatus): void {
 
 const actions: { name: string; action: BrokerAction; about: string }[] = [
   { name: 'kill-broker', action: 'kill', about: 'SIGKILL broker N (a crash)' },
-  { name: 'stop-broker', action: 'stop', about: 'SIGTERM broker N (controlled shutdown) and wait until it exits' },
-  { name: 'start-broker', action: 'start', about: 'start broker N again on its data and wait until it registers' },
+  {
+    name: 'stop-broker',
+    action: 'stop',
+    about: 'SIGTERM broker N (controlled shutdown) and wait until it exits',
+  },
+  {
+    name: 'start-broker',
+    action: 'start',
+    about: 'start broker N again on its data and wait until it registers',
+  },
   { name: 'pause-broker', action: 'pause', about: 'SIGSTOP broker N: alive but hung' },
   { name: 'resume-broker', action: 'resume', about: 'SIGCONT a paused broker N' },
 ];

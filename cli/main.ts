@@ -1,12 +1,12 @@
 import { Command } from 'commander';
+import { demoCommand } from './demo.ts';
 import { labCommand } from './lab.ts';
-
 
 const program = new Command('lookout')
   .description('Metrics and alerting for shared, multi-tenant Kafka platforms')
   .showHelpAfterError()
   .addCommand(labCommand())
-;
+  .addCommand(demoCommand());
 
 // `lookout lab status | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -41,7 +41,12 @@ export function brokerSettings(brokers: number): Record<string, string> {
 }
 
 /** Writes node `ports.id`'s server.properties under `nodeDir` and returns its path. */
-export function writeNodeProperties(nodeDir: string, ports: NodePorts, voters: string, brokers: number): string {
+export function writeNodeProperties(
+  nodeDir: string,
+  ports: NodePorts,
+  voters: string,
+  brokers: number,
+): string {
   mkdirSync(join(nodeDir, 'data'), { recursive: true });
   mkdirSync(join(nodeDir, 'logs'), { recursive: true });
   const props: Record<string, string> = {
@@ -57,7 +62,12 @@ export function writeNodeProperties(nodeDir: string, ports: NodePorts, voters: s
     ...brokerSettings(brokers),
   };
   const path = join(nodeDir, 'server.properties');
-  writeFileSync(path, Object.entries(props).map(([k, v]) => `${k}=${v}\n`).join(''));
+  writeFileSync(
+    path,
+    Object.entries(props)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
   return path;
 }
 

@@ -13,7 +13,14 @@ export interface LabStatus {
   dir: string;
   clusterId: string;
   settings: Record<string, string>;
-  brokers: { id: number; bootstrap: string; jmx: string; jolokia: string; pid: number; state: ProcessState }[];
+  brokers: {
+    id: number;
+    bootstrap: string;
+    jmx: string;
+    jolokia: string;
+    pid: number;
+    state: ProcessState;
+  }[];
   influx: { url: string; pid: number; state: ProcessState };
 }
 
@@ -38,7 +45,11 @@ export function labStatus(state: LabState): LabStatus {
       pid: b.pid,
       state: processState(b.pid, state.dir),
     })),
-    influx: { url: state.influx.url, pid: state.influx.pid, state: processState(state.influx.pid, state.dir) },
+    influx: {
+      url: state.influx.url,
+      pid: state.influx.pid,
+      state: processState(state.influx.pid, state.dir),
+    },
   };
 }
 

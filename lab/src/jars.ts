@@ -51,7 +51,9 @@ export async function ensureKafkaJars(say: (line: string) => void): Promise<Kafk
   let bytes = 0;
   let lastReport = 0;
   const tail: string[] = [];
-  const mvn = spawn('mvn', ['-B', '-f', pom, 'package', `-Dlab.out=${dir}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const mvn = spawn('mvn', ['-B', '-f', pom, 'package', `-Dlab.out=${dir}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines = createInterface({ input: mvn.stdout });
   lines.on('line', (line) => {
     tail.push(line);

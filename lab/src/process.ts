@@ -9,7 +9,12 @@ export type ProcessState = 'running' | 'paused' | 'gone';
  * Starts a process that outlives its parent (its own session, output appended to `logFile`),
  * so `lookout lab up` can return while the cluster keeps running.
  */
-export function spawnDetached(command: string, args: readonly string[], logFile: string, cwd: string): number {
+export function spawnDetached(
+  command: string,
+  args: readonly string[],
+  logFile: string,
+  cwd: string,
+): number {
   const out = openSync(logFile, 'a');
   try {
     const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', out, out] });

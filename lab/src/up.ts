@@ -50,7 +50,9 @@ export async function startLab(options: LabOptions): Promise<LabState> {
   }
   const previous = readState(dir);
   if (previous !== undefined && liveProcesses(previous).length > 0) {
-    throw new Error(`a lab is already running in ${dir}: run 'lookout lab down' first, or set LOOKOUT_LAB_DIR`);
+    throw new Error(
+      `a lab is already running in ${dir}: run 'lookout lab down' first, or set LOOKOUT_LAB_DIR`,
+    );
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

@@ -20,13 +20,17 @@ describe('kill-broker / start-broker drill', () => {
 
   beforeAll(async () => {
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 6, replicationFactor: 3 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 6, replicationFactor: 3 }],
+      waitForLeaders: true,
+    });
     expect(await underReplicated(admin, topic)).toBe(0);
   });
   afterAll(async () => {
     // Restore the shared lab whatever happened above.
     const broker = currentLab().brokers.find((b) => b.id === 2);
-    if (broker !== undefined && processState(broker.pid, dir) === 'gone') await controlBroker(dir, 2, 'start');
+    if (broker !== undefined && processState(broker.pid, dir) === 'gone')
+      await controlBroker(dir, 2, 'start');
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
   });
@@ -34,7 +38,11 @@ describe('kill-broker / start-broker drill', () => {
   it('a killed broker makes an RF=3 topic under-replicated within 15 s, and its restart heals it', async () => {
     const t0 = Date.now();
     await controlBroker(dir, 2, 'kill');
-    await waitFor('under-replicated partitions', 15_000, async () => (await underReplicated(admin, topic)) > 0);
+    await waitFor(
+      'under-replicated partitions',
+      15_000,
+      async () => (await underReplicated(admin, topic)) > 0,
+    );
     const detectedMs = Date.now() - t0;
     console.log(`under-replication visible in metadata ${detectedMs} ms after SIGKILL`);
     expect(detectedMs).toBeLessThanOrEqual(15_000);

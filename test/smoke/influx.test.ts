@@ -19,7 +19,10 @@ describe('InfluxDB 1.x through the influx package', () => {
       ['2', 1],
     ]);
     const types = await influx.query<{ fieldKey: string; fieldType: string }>('SHOW FIELD KEYS FROM "smoke"');
-    expect(Object.fromEntries(types.map((t) => [t.fieldKey, t.fieldType]))).toEqual({ ratio: 'float', value: 'float' });
+    expect(Object.fromEntries(types.map((t) => [t.fieldKey, t.fieldType]))).toEqual({
+      ratio: 'float',
+      value: 'float',
+    });
     await influx.dropDatabase(database);
   });
 });

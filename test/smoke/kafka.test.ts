@@ -21,7 +21,12 @@ describe('kafkajs 2.2 against the lab cluster', () => {
   });
 
   it('creates an RF=3 topic whose partitions have 3 in-sync replicas', async () => {
-    expect(await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true })).toBe(true);
+    expect(
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: 3, replicationFactor: 3 }],
+        waitForLeaders: true,
+      }),
+    ).toBe(true);
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(topics[0]?.partitions).toHaveLength(3);
     for (const p of topics[0]?.partitions ?? []) {
@@ -35,7 +40,11 @@ describe('kafkajs 2.2 against the lab cluster', () => {
     const producer = createProducer(kafka);
     await producer.connect();
     const values = Array.from({ length: 30 }, (_, i) => `record-${i}`);
-    await producer.send({ topic, acks: -1, messages: values.map((value, i) => ({ key: `k${i % 5}`, value })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: values.map((value, i) => ({ key: `k${i % 5}`, value })),
+    });
     await producer.disconnect();
 
     const consumer = createConsumer(kafka, { groupId: group });
@@ -45,12 +54,13 @@ describe('kafkajs 2.2 against the lab cluster', () => {
     await new Promise<void>((done, fail) => {
       const timer = setTimeout(() => fail(new Error(`consumed ${seen.length} of 30`)), 30_000);
       void consumer.run({
-        eachMessage: async ({ message }) => {
+        eachMessage: ({ message }) => {
           seen.push(message.value?.toString() ?? '');
           if (seen.length === values.length) {
             clearTimeout(timer);
             done();
           }
+          return Promise.resolve();
         },
       });
     });
@@ -89,9 +99,17 @@ describe('kafkajs 2.2 against the lab cluster', () => {
   it("answers describeConfigs with the topic's min.insync.replicas and retention.ms", async () => {
     const res = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas', 'retention.ms'] }],
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configNames: ['min.insync.replicas', 'retention.ms'],
+        },
+      ],
     });
-    const entries = Object.fromEntries(res.resources[0]?.configEntries.map((e) => [e.configName, e.configValue]) ?? []);
+    const entries = Object.fromEntries(
+      res.resources[0]?.configEntries.map((e) => [e.configName, e.configValue]) ?? [],
+    );
     expect(entries['min.insync.replicas']).toBe('2');
     expect(Number(entries['retention.ms'])).toBeGreaterThan(0);
   });

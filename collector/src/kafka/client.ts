@@ -1,5 +1,8 @@
-import { ConfigResourceTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
-import type { Admin, Consumer, ConsumerConfig, Producer } from 'kafkajs';
+import kafkajs from 'kafkajs';
+import type { Admin, Consumer, ConsumerConfig, Kafka, Producer } from 'kafkajs';
+
+// kafkajs is CommonJS: Node's ESM loader sees only some of its named exports, so take them from the default.
+const { ConfigResourceTypes, Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
 
 /** Connection settings for one cluster. */
 export interface KafkaEndpoint {
@@ -12,7 +15,7 @@ export interface KafkaEndpoint {
 /** The only place Lookout constructs a kafkajs client: swapping the client library touches this folder only. */
 export function createKafka(endpoint: KafkaEndpoint): Kafka {
   const requestTimeout = endpoint.requestTimeoutMs ?? 10_000;
-  return new Kafka({
+  return new KafkaClient({
     clientId: endpoint.clientId,
     brokers: endpoint.brokers,
     logLevel: logLevel.NOTHING,
@@ -24,7 +27,10 @@ export function createKafka(endpoint: KafkaEndpoint): Kafka {
 
 /** A producer with kafkajs's default (Java-compatible murmur2) partitioner, idempotent where possible. */
 export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  return kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
 }
 
 /** A consumer in `groupId` with the classic group protocol. */

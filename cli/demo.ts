@@ -1,0 +1,51 @@
+import { Command } from 'commander';
+import { createKafka } from '../collector/src/kafka/client.ts';
+import { labStatus, liveProcesses, stopLab } from '../lab/src/control.ts';
+import { createDemoTopics, demoTenants, startDemoTraffic } from '../lab/src/demo.ts';
+import { defaultLabDir } from '../lab/src/paths.ts';
+import { bootstrapOf, readState } from '../lab/src/state.ts';
+import { startLab } from '../lab/src/up.ts';
+
+const say = (line: string): void => console.error(line);
+
+/** `lookout demo`: the lab, the demo tenants' topics and traffic, until Ctrl-C. */
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description(
+      "start the lab (or reuse a running one) with demo tenants' traffic; Ctrl-C stops what it started",
+    )
+    .option('--dir <dir>', 'lab directory (env LOOKOUT_LAB_DIR)', defaultLabDir())
+    .option('--brokers <n>', 'number of brokers when starting a lab', (v) => Number(v), 3)
+    .action(async (opts: { dir: string; brokers: number }) => {
+      const running = readState(opts.dir);
+      const reuse = running !== undefined && liveProcesses(running).length > 0;
+      const lab = reuse ? running : await startLab({ dir: opts.dir, brokers: opts.brokers, say });
+      if (reuse) say(`reusing the lab running in ${opts.dir}; it stays up after the demo`);
+
+      const kafka = createKafka({ brokers: bootstrapOf(lab), clientId: 'lookout-demo' });
+      await createDemoTopics(kafka, demoTenants, lab.brokers.length);
+      const traffic = await startDemoTraffic(kafka, demoTenants);
+
+      const status = labStatus(lab);
+      console.log('Lookout demo is running.');
+      console.log(`  Kafka bootstrap: ${status.brokers.map((b) => b.bootstrap).join(',')}`);
+      for (const b of status.brokers) console.log(`  broker ${b.id}: JMX ${b.jmx}  Jolokia ${b.jolokia}`);
+      console.log(`  InfluxDB: ${status.influx.url}`);
+      for (const t of demoTenants) {
+        const groups = t.groups.map((g) => `${g.id}${g.msPerMessage > 0 ? ' (slow: its lag grows)' : ''}`);
+        console.log(
+          `  tenant ${t.tenant}: topics ${t.topics.map((x) => x.name).join(', ')}; groups ${groups.join(', ')}`,
+        );
+      }
+      console.log('Press Ctrl-C to stop.');
+
+      await new Promise<void>((done) => {
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+      say('stopping demo traffic …');
+      await traffic.stop();
+      if (!reuse) await stopLab(readState(opts.dir) ?? lab, say);
+      say(`produced ${[...traffic.produced.values()].reduce((a, b) => a + b, 0)} records; bye`);
+    });
+}

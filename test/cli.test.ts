@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { currentLab } from './lab/lab.ts';
+
+const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('node', ['bin/lookout.mjs', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+};
+
+describe('the lookout command', () => {
+  it('--help lists its subcommands', async () => {
+    const { code, stdout } = await run('--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\s+lab\b/m);
+    expect(stdout).toMatch(/^\s+demo\b/m);
+  });
+
+  it('lab --help lists every fault control', async () => {
+    const { stdout } = await run('lab', '--help');
+    for (const cmd of [
+      'up',
+      'status',
+      'down',
+      'kill-broker',
+      'stop-broker',
+      'start-broker',
+      'pause-broker',
+      'resume-broker',
+    ]) {
+      expect(stdout).toContain(cmd);
+    }
+  });
+
+  it('lab status --json describes the running lab', async () => {
+    const lab = currentLab();
+    const { code, stdout } = await run('lab', 'status', '--json', '--dir', lab.dir);
+    expect(code).toBe(0);
+    const status = JSON.parse(stdout) as {
+      brokers: { id: number; bootstrap: string; jmx: string; jolokia: string; pid: number; state: string }[];
+      influx: { url: string; pid: number };
+    };
+    expect(status.brokers.map((b) => b.id)).toEqual([1, 2, 3]);
+    for (const b of status.brokers) {
+      expect(b.bootstrap).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(b.jmx).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      expect(b.jolokia).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/jolokia\/$/);
+      expect(b.state).toBe('running');
+      expect(b.pid).toBeGreaterThan(0);
+    }
+    expect(status.influx.url).toBe(lab.influx.url);
+  });
+
+  it('says clearly when there is no lab, or no such broker, and exits 1', async () => {
+    const none = await run('lab', 'status', '--dir', '/nonexistent/lookout-lab');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("no lab in /nonexistent/lookout-lab: start one with 'lookout lab up'");
+    const missing = await run('lab', 'kill-broker', '7', '--dir', currentLab().dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no broker 7 in this lab (brokers: 1, 2, 3)');
+  });
+
+  it('pause-broker and resume-broker hang and revive a broker', async () => {
+    const dir = currentLab().dir;
+    expect((await run('lab', 'pause-broker', '3', '--dir', dir)).code).toBe(0);
+    const paused = JSON.parse((await run('lab', 'status', '--json', '--dir', dir)).stdout) as {
+      brokers: { id: number; state: string }[];
+    };
+    expect(paused.brokers.find((b) => b.id === 3)?.state).toBe('paused');
+    expect((await run('lab', 'resume-broker', '3', '--dir', dir)).code).toBe(0);
+    const resumed = JSON.parse((await run('lab', 'status', '--json', '--dir', dir)).stdout) as {
+      brokers: { id: number; state: string }[];
+    };
+    expect(resumed.brokers.find((b) => b.id === 3)?.state).toBe('running');
+  });
+});
