@@ -1,0 +1,122 @@
+/**
+ * The metric catalog: every measurement Lookout stores, its tags and its typed fields with units. Collector,
+ * rules and dashboards name metrics through this table; `docs/schema.md` is checked against it by a test.
+ */
+
+/** How a field is stored; integers stay integers (InfluxDB rejects a type change within a shard). */
+export type FieldType = 'integer' | 'float' | 'string' | 'boolean';
+
+/** One stored field. `counter` fields only grow (rates come from `non_negative_derivative`). */
+export interface FieldSpec {
+  type: FieldType;
+  unit: string;
+  kind: 'gauge' | 'counter' | 'info';
+  help: string;
+}
+
+/** One measurement: its tags (always in this order) and fields. */
+export interface MeasurementSpec {
+  help: string;
+  tags: readonly string[];
+  fields: Readonly<Record<string, FieldSpec>>;
+}
+
+const gauge = (type: FieldType, unit: string, help: string): FieldSpec => ({
+  type,
+  unit,
+  kind: 'gauge',
+  help,
+});
+const counter = (unit: string, help: string): FieldSpec => ({ type: 'integer', unit, kind: 'counter', help });
+
+/** Every measurement, by name. */
+export const catalog = {
+  broker: {
+    help: "A broker's own view, from its JMX metrics (JMX exporter text or Jolokia).",
+    tags: ['cluster', 'broker', 'source'],
+    fields: {
+      under_replicated_partitions: gauge(
+        'integer',
+        'partitions',
+        'Partitions led here whose ISR is smaller than their replica set.',
+      ),
+      under_min_isr_partitions: gauge(
+        'integer',
+        'partitions',
+        'Partitions led here with fewer in-sync replicas than min.insync.replicas.',
+      ),
+      leader_count: gauge('integer', 'partitions', 'Partitions this broker leads.'),
+      partition_count: gauge('integer', 'partitions', 'Partition replicas on this broker.'),
+      active_controller_count: gauge('integer', 'controllers', '1 on the active controller, else 0.'),
+      offline_partitions: gauge(
+        'integer',
+        'partitions',
+        'Partitions without a leader (reported by the active controller).',
+      ),
+      isr_shrinks_total: counter('events', 'ISR shrinks since the broker started.'),
+      isr_expands_total: counter('events', 'ISR expands since the broker started.'),
+      bytes_in_total: counter('bytes', 'Bytes produced to this broker, all topics.'),
+      bytes_out_total: counter('bytes', 'Bytes fetched from this broker by consumers, all topics.'),
+      messages_in_total: counter('messages', 'Messages produced to this broker, all topics.'),
+      request_handler_idle_ratio: gauge(
+        'float',
+        'ratio',
+        'Request handler threads idle, 1-minute rate (0..1).',
+      ),
+      network_processor_idle_ratio: gauge('float', 'ratio', 'Network processor threads idle (0..1).'),
+      request_queue_size: gauge('integer', 'requests', 'Requests waiting for a handler thread.'),
+      produce_time_p99_ms: gauge('float', 'ms', 'Produce request total time, 99th percentile.'),
+      fetch_consumer_time_p99_ms: gauge('float', 'ms', 'Consumer fetch request total time, 99th percentile.'),
+      fetch_follower_time_p99_ms: gauge('float', 'ms', 'Follower fetch request total time, 99th percentile.'),
+      log_flush_time_p99_ms: gauge('float', 'ms', 'Log flush time, 99th percentile.'),
+      offline_log_dirs: gauge('integer', 'dirs', 'Log directories this broker has taken offline.'),
+      jvm_heap_used_bytes: gauge('integer', 'bytes', 'JVM heap in use.'),
+      jvm_heap_max_bytes: gauge('integer', 'bytes', 'JVM heap limit.'),
+    },
+  },
+  broker_topic: {
+    help: "A broker's per-topic rates (BrokerTopicMetrics with a topic).",
+    tags: ['cluster', 'broker', 'topic', 'source'],
+    fields: {
+      bytes_in_total: counter('bytes', 'Bytes produced to this topic on this broker.'),
+      bytes_out_total: counter('bytes', 'Bytes fetched from this topic on this broker by consumers.'),
+      messages_in_total: counter('messages', 'Messages produced to this topic on this broker.'),
+    },
+  },
+  broker_gc: {
+    help: "A broker JVM's garbage collectors.",
+    tags: ['cluster', 'broker', 'gc', 'source'],
+    fields: {
+      collections_total: counter('collections', 'Collections since the JVM started.'),
+      time_ms_total: gauge(
+        'float',
+        'ms',
+        'Time spent collecting since the JVM started (grows like a counter).',
+      ),
+    },
+  },
+  scrape: {
+    help: "The collector's own record of each target and cycle.",
+    tags: ['cluster', 'target', 'source'],
+    fields: {
+      up: gauge('integer', 'bool', '1 if the target answered and parsed, else 0.'),
+      duration_ms: gauge('float', 'ms', 'Time the scrape took, including timeouts.'),
+      samples: gauge('integer', 'samples', 'Samples the target exposed.'),
+      kept: gauge('integer', 'samples', 'Catalog samples kept from them.'),
+      errors: gauge('integer', 'errors', 'Malformed lines or failed entries in this scrape.'),
+      error: gauge('string', 'text', 'The first error of a failed scrape (never a secret).'),
+    },
+  },
+} as const satisfies Record<string, MeasurementSpec>;
+
+/** A measurement's name. */
+export type MeasurementName = keyof typeof catalog;
+
+/** A field name of measurement `M`. */
+export type FieldName<M extends MeasurementName> = keyof (typeof catalog)[M]['fields'] & string;
+
+/** The spec of field `field` of `measurement`, or undefined if the catalog has no such field. */
+export function fieldSpec(measurement: string, field: string): FieldSpec | undefined {
+  const spec = (catalog as Record<string, MeasurementSpec>)[measurement];
+  return spec?.fields[field];
+}
