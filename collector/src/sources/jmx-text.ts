@@ -1,5 +1,7 @@
 import type { FieldValue, Sample } from '../../../model/src/sample.ts';
-import { labelPairs, parseExposition } from '../exposition.ts';
+import { defaultExpositionLimits, labelPairs, parseExposition } from '../exposition.ts';
+import { fetchBounded } from '../http-body.ts';
+import type { Source } from '../source.ts';
 import type { ExpositionError, ExpositionLimits } from '../exposition.ts';
 import { chooseMatch } from '../jmx-names.ts';
 import type { NameIndex, NameMatch } from '../jmx-names.ts';
@@ -74,4 +76,35 @@ export function mapExposition(
     timeMs,
   }));
   return { samples, exposed: summary.samples, kept, errorCount: summary.errorCount, errors: summary.errors };
+}
+
+/** A JMX exporter endpoint of one broker. */
+export interface JmxTextTarget extends ExpositionTarget {
+  url: string;
+  /** Largest body accepted. */
+  maxBytes?: number;
+}
+
+/** A source that scrapes one JMX exporter endpoint and keeps the catalog's metrics. */
+export function jmxTextSource(
+  target: JmxTextTarget,
+  index: NameIndex,
+  limits = defaultExpositionLimits,
+): Source {
+  return {
+    cluster: target.cluster,
+    target: `broker ${target.broker} ${new URL(target.url).host}`,
+    kind: 'jmx',
+    async collect(nowMs, signal) {
+      const text = await fetchBounded(target.url, 60_000, target.maxBytes ?? 64 * 2 ** 20, { signal });
+      const mapped = mapExposition(text, target, index, nowMs, limits);
+      const first = mapped.errors[0];
+      return {
+        samples: mapped.samples,
+        exposed: mapped.exposed,
+        errorCount: mapped.errorCount,
+        ...(first === undefined ? {} : { firstError: `line ${first.line}: ${first.message}` }),
+      };
+    },
+  };
 }
