@@ -14,7 +14,10 @@ export async function fetchBounded(
   let res: Response;
   try {
     const timeout = AbortSignal.timeout(timeoutMs);
-    res = await fetch(url, { ...init, signal: init.signal ? AbortSignal.any([timeout, init.signal]) : timeout });
+    res = await fetch(url, {
+      ...init,
+      signal: init.signal ? AbortSignal.any([timeout, init.signal]) : timeout,
+    });
   } catch (error) {
     const name = (error as Error).name;
     throw new TargetError(
