@@ -1,0 +1,72 @@
+import type { Sample } from '../../model/src/sample.ts';
+import { encodeLines } from './line-protocol.ts';
+import type { WriteOutcome } from './sink/influx.ts';
+import { runSource } from './source.ts';
+import type { Source } from './source.ts';
+
+/** Writes one line-protocol batch somewhere (InfluxDB in service, memory in tests). */
+export type WriteBatch = (body: string) => Promise<WriteOutcome>;
+
+/** What one cycle did, per target and in all: what `collect --once` prints. */
+export interface CycleSummary {
+  timeMs: number;
+  durationMs: number;
+  targets: {
+    cluster: string;
+    target: string;
+    source: string;
+    up: boolean;
+    samples: number;
+    kept: number;
+    durationMs: number;
+    error?: string;
+  }[];
+  points: number;
+  written: number;
+  writeErrors: string[];
+}
+
+/** Points per /write request. */
+export const batchSize = 5_000;
+
+/**
+ * One collection cycle at `nowMs`: every source at once, each with its own deadline (a slow target never
+ * delays the others), then the samples in batches of `batchSize` points.
+ */
+export async function collectOnce(
+  sources: readonly Source[],
+  write: WriteBatch,
+  nowMs: number,
+  timeoutMs: number,
+  clock: () => number,
+): Promise<CycleSummary> {
+  const started = clock();
+  const results = await Promise.all(sources.map((s) => runSource(s, nowMs, timeoutMs, clock)));
+  const targets = results.map((samples, i) => {
+    const source = sources[i] as Source;
+    const scrape = samples.find((s) => s.measurement === 'scrape')?.fields ?? {};
+    const row = {
+      cluster: source.cluster,
+      target: source.target,
+      source: source.kind,
+      up: scrape.up === 1,
+      samples: Number(scrape.samples ?? 0),
+      kept: Number(scrape.kept ?? 0),
+      durationMs: Math.round(Number(scrape.duration_ms ?? 0)),
+    };
+    return scrape.error === undefined ? row : { ...row, error: String(scrape.error) };
+  });
+  const all: Sample[] = results.flat();
+  let points = 0;
+  let written = 0;
+  const writeErrors: string[] = [];
+  for (let i = 0; i < all.length; i += batchSize) {
+    const { body, points: n } = encodeLines(all.slice(i, i + batchSize));
+    points += n;
+    if (n === 0) continue;
+    const outcome = await write(body);
+    if (outcome.ok) written += n;
+    else writeErrors.push(outcome.reason);
+  }
+  return { timeMs: nowMs, durationMs: clock() - started, targets, points, written, writeErrors };
+}
