@@ -4,9 +4,9 @@ import type { FieldName, MeasurementName } from './catalog.ts';
  * Where a catalog field comes from in a broker's JMX tree. The JMX exporter's names and Jolokia's requests
  * are both derived from this one table, whatever naming an exporter config uses.
  */
-export interface JmxMetric<M extends MeasurementName = MeasurementName> {
-  measurement: M;
-  field: FieldName<M>;
+export interface JmxMetric {
+  measurement: MeasurementName;
+  field: string;
   /** The ObjectName; a property whose value is `*` becomes a tag (named by `wildcardTags`, else the property). */
   mbean: string;
   /** Tag names for wildcard properties whose name is not the tag's (`name=*` of a collector → `gc`). */
@@ -21,7 +21,10 @@ export interface JmxMetric<M extends MeasurementName = MeasurementName> {
   exposition?: { name: string; labels: Readonly<Record<string, string>>; scale?: number }[];
 }
 
-const m = <M extends MeasurementName>(metric: JmxMetric<M>): JmxMetric => metric as unknown as JmxMetric;
+/** Checks at compile time that `field` is one of `measurement`'s catalog fields. */
+const m = <M extends MeasurementName>(
+  metric: JmxMetric & { measurement: M; field: FieldName<M> },
+): JmxMetric => metric;
 const rm = 'kafka.server:type=ReplicaManager';
 const bt = 'kafka.server:type=BrokerTopicMetrics';
 const kc = 'kafka.controller:type=KafkaController';

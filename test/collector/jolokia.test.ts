@@ -33,12 +33,12 @@ describe('Jolokia source against the lab brokers', () => {
   });
 
   it('keeps the rest when one entry names an MBean the broker does not have', async () => {
-    const bogus = {
+    const bogus: JmxMetric = {
       measurement: 'broker',
       field: 'leader_count',
       mbean: 'kafka.server:type=NoSuchBean,name=Missing',
       attribute: 'Value',
-    } as JmxMetric;
+    };
     const [target] = targets();
     if (target === undefined) throw new Error('no broker');
     const samples = await runSource(jolokiaSource(target, [bogus, ...jmxMetrics]), Date.now(), 10_000, () =>
