@@ -6,13 +6,17 @@ import { connectInflux, writeLineProtocol } from '../collector/src/sink/influx.t
 import type { Source } from '../collector/src/source.ts';
 import { jmxTextSource } from '../collector/src/sources/jmx-text.ts';
 import { jolokiaSource } from '../collector/src/sources/jolokia.ts';
+import { clusterStateSource } from '../collector/src/sources/cluster-state.ts';
 import { requireState } from '../lab/src/control.ts';
 import { defaultLabDir } from '../lab/src/paths.ts';
+import { bootstrapOf } from '../lab/src/state.ts';
 
 /** `lookout collect`: the collector. */
 export function collectCommand(): Command {
   return new Command('collect')
-    .description('scrape the brokers (JMX exporter text and Jolokia) into InfluxDB')
+    .description(
+      'scrape the cluster state (admin API) and the brokers (JMX exporter text and Jolokia) into InfluxDB',
+    )
     .requiredOption('--lab', 'target the running lab, from its state file')
     .requiredOption('--once', 'run one cycle, print a JSON summary, exit 1 if a target failed')
     .option('--lab-dir <dir>', 'lab directory (env LOOKOUT_LAB_DIR)', defaultLabDir())
@@ -21,16 +25,25 @@ export function collectCommand(): Command {
     .action(async (opts: { labDir: string; database: string; timeout: number }) => {
       const lab = requireState(opts.labDir);
       const index = buildNameIndex(jmxMetrics);
-      const sources: Source[] = lab.brokers.flatMap((b) => [
-        jmxTextSource(
-          { cluster: 'lab', broker: String(b.id), url: `http://127.0.0.1:${b.jmxPort}/metrics` },
-          index,
-        ),
-        jolokiaSource(
-          { cluster: 'lab', broker: String(b.id), url: `http://127.0.0.1:${b.jolokiaPort}/jolokia/` },
-          jmxMetrics,
-        ),
-      ]);
+      const expected = lab.brokers.map((b) => b.id);
+      const admin = clusterStateSource(
+        'lab',
+        { brokers: bootstrapOf(lab), clientId: 'lookout-collector' },
+        expected,
+      );
+      const sources: Source[] = [
+        admin,
+        ...lab.brokers.flatMap((b) => [
+          jmxTextSource(
+            { cluster: 'lab', broker: String(b.id), url: `http://127.0.0.1:${b.jmxPort}/metrics` },
+            index,
+          ),
+          jolokiaSource(
+            { cluster: 'lab', broker: String(b.id), url: `http://127.0.0.1:${b.jolokiaPort}/jolokia/` },
+            jmxMetrics,
+          ),
+        ]),
+      ];
       await connectInflux({ url: lab.influx.url, database: opts.database });
       const target = { url: lab.influx.url, database: opts.database };
       const summary = await collectOnce(

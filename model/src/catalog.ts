@@ -95,6 +95,48 @@ export const catalog = {
       ),
     },
   },
+  cluster: {
+    help: 'The cluster as the Kafka admin API sees it: works when JMX is unreachable, and cross-checks it.',
+    tags: ['cluster'],
+    fields: {
+      brokers_registered: gauge('integer', 'brokers', 'Brokers in the metadata.'),
+      brokers_expected: gauge('integer', 'brokers', 'Brokers the configuration expects.'),
+      brokers_missing: gauge('integer', 'brokers', 'Expected brokers absent from the metadata.'),
+      controller_id: gauge('integer', 'id', 'The active controller as the metadata names it (-1 if none).'),
+      topics: gauge('integer', 'topics', 'Topics, internal ones included.'),
+      partitions: gauge('integer', 'partitions', 'Partitions, internal ones included.'),
+      under_replicated_partitions: gauge(
+        'integer',
+        'partitions',
+        'Partitions whose ISR is smaller than their replica set.',
+      ),
+      offline_partitions: gauge('integer', 'partitions', 'Partitions without a leader.'),
+      under_min_isr_partitions: gauge(
+        'integer',
+        'partitions',
+        "Partitions with fewer in-sync replicas than their topic's min.insync.replicas.",
+      ),
+      non_preferred_leader_partitions: gauge(
+        'integer',
+        'partitions',
+        'Partitions led by a broker other than their first replica.',
+      ),
+    },
+  },
+  cluster_broker: {
+    help: "Each expected or registered broker's share of the cluster, from the admin API.",
+    tags: ['cluster', 'broker'],
+    fields: {
+      registered: gauge('integer', 'bool', '1 if the broker is in the metadata, else 0.'),
+      leader_partitions: gauge('integer', 'partitions', 'Partitions it leads.'),
+      replica_partitions: gauge('integer', 'partitions', 'Partitions it holds a replica of.'),
+      out_of_sync_replicas: gauge(
+        'integer',
+        'partitions',
+        'Partitions it is a replica of but not in the ISR.',
+      ),
+    },
+  },
   scrape: {
     help: "The collector's own record of each target and cycle.",
     tags: ['cluster', 'target', 'source'],

@@ -5,9 +5,12 @@ import type { CycleSummary } from '../../collector/src/cycle.ts';
 import { buildNameIndex } from '../../collector/src/jmx-names.ts';
 import { jmxTextSource } from '../../collector/src/sources/jmx-text.ts';
 import { jolokiaSource } from '../../collector/src/sources/jolokia.ts';
+import { clusterStateSource } from '../../collector/src/sources/cluster-state.ts';
+import { connectInflux, writeLineProtocol } from '../../collector/src/sink/influx.ts';
+import { waitFor } from '../../lab/src/readiness.ts';
 import { controlBroker } from '../../lab/src/control.ts';
 import { processState } from '../../lab/src/process.ts';
-import { currentLab } from '../lab/lab.ts';
+import { currentLab, labKafka, uniqueName } from '../lab/lab.ts';
 
 const index = buildNameIndex(jmxMetrics);
 
@@ -70,13 +73,51 @@ describe('collection cycle isolation (real brokers)', () => {
     ).toBe(true);
   });
 
-  it("a killed broker's targets are up 0 in the very next cycle", async () => {
+  it("a killed broker's targets are up 0 in the very next cycle; the admin-API counts in InfluxDB match the metadata", async () => {
+    const lab = currentLab();
+    const admin = labKafka('cycle-drill').admin();
+    await admin.connect();
+    const topic = uniqueName('cycle');
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 6, replicationFactor: 3 }],
+      waitForLeaders: true,
+    });
     await controlBroker(dir, 2, 'kill');
     try {
       const summary = await cycle(2_000);
       expect(upByBroker(summary)).toEqual({ '1': [true, true], '2': [false, false], '3': [true, true] });
       expect(summary.targets.find((t) => !t.up)?.error).toContain('unreachable');
+
+      const metadataUrp = async (): Promise<number> => {
+        const { topics } = await admin.fetchTopicMetadata();
+        return topics.flatMap((t) => t.partitions).filter((p) => p.isr.length < p.replicas.length).length;
+      };
+      await waitFor('the metadata to show the dead broker', 20_000, async () => (await metadataUrp()) > 0);
+      const database = uniqueName('cluster').replaceAll('-', '_');
+      const influx = await connectInflux({ url: lab.influx.url, database });
+      const live = lab.brokers.filter((b) => b.id !== 2).map((b) => `127.0.0.1:${b.port}`);
+      const source = clusterStateSource('lab', { brokers: live, clientId: 'cycle-drill-state' }, [1, 2, 3]);
+      const written = await collectOnce(
+        [source],
+        (body) => writeLineProtocol({ url: lab.influx.url, database }, body),
+        Date.now(),
+        10_000,
+        () => Date.now(),
+      );
+      expect(written.targets[0]?.up).toBe(true);
+      const expectedUrp = await metadataUrp();
+      const [row] = await influx.query<{ urp: number; offline: number; missing: number }>(
+        `SELECT last("under_replicated_partitions") AS urp, last("offline_partitions") AS offline, last("brokers_missing") AS missing FROM "cluster" WHERE time > now() - 5m AND time <= now() + 1m`,
+      );
+      expect(row).toMatchObject({ urp: expectedUrp, offline: 0, missing: 1 });
+      const [b2] = await influx.query<{ registered: number }>(
+        `SELECT last("registered") AS registered FROM "cluster_broker" WHERE "broker" = '2' AND time > now() - 5m AND time <= now() + 1m`,
+      );
+      expect(b2?.registered).toBe(0);
+      await influx.dropDatabase(database);
     } finally {
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
       await controlBroker(dir, 2, 'start');
     }
   }, 90_000);

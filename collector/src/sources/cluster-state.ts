@@ -1,0 +1,89 @@
+import type { Sample } from '../../../model/src/sample.ts';
+import type { KafkaEndpoint } from '../kafka/client.ts';
+import { readClusterSnapshot } from '../kafka/cluster.ts';
+import type { ClusterSnapshot } from '../kafka/cluster.ts';
+import type { Source } from '../source.ts';
+
+/**
+ * The cluster's replication health from one snapshot: per cluster and per broker (expected or
+ * registered). Pure, with time passed in.
+ */
+export function clusterSamples(
+  cluster: string,
+  snap: ClusterSnapshot,
+  expected: readonly number[],
+  timeMs: number,
+): Sample[] {
+  const registered = new Set(snap.brokers);
+  const ids = [...new Set([...expected, ...snap.brokers])].sort((a, b) => a - b);
+  const perBroker = new Map(
+    ids.map((id) => [id, { leader_partitions: 0, replica_partitions: 0, out_of_sync_replicas: 0 }]),
+  );
+  let underReplicated = 0;
+  let offline = 0;
+  let underMinIsr = 0;
+  let nonPreferred = 0;
+  for (const p of snap.partitions) {
+    const hasLeader = p.leader >= 0;
+    if (!hasLeader) offline += 1;
+    if (p.isr.length < p.replicas.length) underReplicated += 1;
+    const minIsr = snap.minIsr.get(p.topic);
+    if (hasLeader && minIsr !== undefined && p.isr.length < minIsr) underMinIsr += 1;
+    if (hasLeader && p.replicas[0] !== undefined && p.leader !== p.replicas[0]) nonPreferred += 1;
+    const inSync = new Set(p.isr);
+    for (const r of p.replicas) {
+      const b = perBroker.get(r);
+      if (b === undefined) continue;
+      b.replica_partitions += 1;
+      if (!inSync.has(r)) b.out_of_sync_replicas += 1;
+    }
+    const leader = perBroker.get(p.leader);
+    if (leader !== undefined) leader.leader_partitions += 1;
+  }
+  const missing = expected.filter((id) => !registered.has(id)).length;
+  const clusterSample: Sample = {
+    measurement: 'cluster',
+    tags: { cluster },
+    fields: {
+      brokers_registered: snap.brokers.length,
+      brokers_expected: expected.length,
+      brokers_missing: missing,
+      controller_id: snap.controller ?? -1,
+      topics: new Set(snap.partitions.map((p) => p.topic)).size,
+      partitions: snap.partitions.length,
+      under_replicated_partitions: underReplicated,
+      offline_partitions: offline,
+      under_min_isr_partitions: underMinIsr,
+      non_preferred_leader_partitions: nonPreferred,
+    },
+    timeMs,
+  };
+  const brokerSamples = ids.map((id): Sample => ({
+    measurement: 'cluster_broker',
+    tags: { cluster, broker: String(id) },
+    fields: { registered: registered.has(id) ? 1 : 0, ...perBroker.get(id) },
+    timeMs,
+  }));
+  return [clusterSample, ...brokerSamples];
+}
+
+/** A source that reads the cluster state through the admin API. */
+export function clusterStateSource(
+  cluster: string,
+  endpoint: KafkaEndpoint,
+  expected: readonly number[],
+): Source {
+  return {
+    cluster,
+    target: `admin ${endpoint.brokers.join(',')}`,
+    kind: 'admin',
+    async collect(nowMs) {
+      const snap = await readClusterSnapshot(endpoint);
+      return {
+        samples: clusterSamples(cluster, snap, expected, nowMs),
+        exposed: snap.partitions.length,
+        errorCount: 0,
+      };
+    },
+  };
+}
