@@ -1,11 +1,7 @@
-import type { Sample } from '../../model/src/sample.ts';
-import { encodeLines } from './line-protocol.ts';
-import type { WriteOutcome } from './sink/influx.ts';
+import { writeBatches } from './sink/batches.ts';
+import type { WriteBatch } from './sink/batches.ts';
 import { runSource } from './source.ts';
 import type { Source } from './source.ts';
-
-/** Writes one line-protocol batch somewhere (InfluxDB in service, memory in tests). */
-export type WriteBatch = (body: string) => Promise<WriteOutcome>;
 
 /** What one cycle did, per target and in all: what `collect --once` prints. */
 export interface CycleSummary {
@@ -26,12 +22,9 @@ export interface CycleSummary {
   writeErrors: string[];
 }
 
-/** Points per /write request. */
-export const batchSize = 5_000;
-
 /**
  * One collection cycle at `nowMs`: every source at once, each with its own deadline (a slow target never
- * delays the others), then the samples in batches of `batchSize` points.
+ * delays the others), then the samples in batches (`writeBatches`).
  */
 export async function collectOnce(
   sources: readonly Source[],
@@ -56,17 +49,6 @@ export async function collectOnce(
     };
     return scrape.error === undefined ? row : { ...row, error: String(scrape.error) };
   });
-  const all: Sample[] = results.flat();
-  let points = 0;
-  let written = 0;
-  const writeErrors: string[] = [];
-  for (let i = 0; i < all.length; i += batchSize) {
-    const { body, points: n } = encodeLines(all.slice(i, i + batchSize));
-    points += n;
-    if (n === 0) continue;
-    const outcome = await write(body);
-    if (outcome.ok) written += n;
-    else writeErrors.push(outcome.reason);
-  }
+  const { points, written, errors: writeErrors } = await writeBatches(results.flat(), write);
   return { timeMs: nowMs, durationMs: clock() - started, targets, points, written, writeErrors };
 }

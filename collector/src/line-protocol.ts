@@ -1,49 +1,90 @@
-import { fieldSpec } from '../../model/src/catalog.ts';
+import { catalog } from '../../model/src/catalog.ts';
+import type { MeasurementSpec } from '../../model/src/catalog.ts';
 import type { Sample } from '../../model/src/sample.ts';
 
-const escapeKey = (s: string): string => s.replace(/[,= \\]/g, (c) => `\\${c}`);
+const needsKeyEscape = /[,= \\]/;
+const escapeKey = (s: string): string =>
+  needsKeyEscape.test(s) ? s.replace(/[,= \\]/g, (c) => `\\${c}`) : s;
 const escapeMeasurement = (s: string): string => s.replace(/[, \\]/g, (c) => `\\${c}`);
 const escapeString = (s: string): string => s.replace(/["\\]/g, (c) => `\\${c}`);
-const plain = /^[A-Za-z0-9_.:/-]*$/;
 
-/** A field as line protocol, typed by the catalog (integers get `i`); undefined when it cannot be stored. */
-function encodeField(
-  measurement: string,
-  name: string,
-  value: number | boolean | string,
-): string | undefined {
-  const key = plain.test(name) ? name : escapeKey(name);
-  if (typeof value === 'string') return `${key}="${escapeString(value)}"`;
-  if (typeof value === 'boolean') return `${key}=${value ? 'true' : 'false'}`;
-  if (!Number.isFinite(value)) return undefined; // InfluxDB 1.x stores no NaN or ±Inf
-  if (fieldSpec(measurement, name)?.type === 'integer') return `${key}=${Math.round(value)}i`;
-  return `${key}=${value}`;
+/** Per measurement: its escaped name and which fields are integers, computed once. */
+interface MeasurementCodec {
+  name: string;
+  integers: ReadonlySet<string>;
+}
+
+const codecs = new Map<string, MeasurementCodec>();
+
+function codecOf(measurement: string): MeasurementCodec {
+  let codec = codecs.get(measurement);
+  if (codec === undefined) {
+    const spec = (catalog as Record<string, MeasurementSpec>)[measurement];
+    const integers = new Set(
+      Object.entries(spec?.fields ?? {}).flatMap(([k, f]) => (f.type === 'integer' ? [k] : [])),
+    );
+    codec = { name: escapeMeasurement(measurement), integers };
+    codecs.set(measurement, codec);
+  }
+  return codec;
+}
+
+/** Escaped tag and field keys and tag values repeat from point to point: escape each once per encode. */
+class EscapeCache {
+  private readonly seen = new Map<string, string>();
+  get(s: string): string {
+    let e = this.seen.get(s);
+    if (e === undefined) {
+      e = escapeKey(s);
+      if (this.seen.size < 100_000) this.seen.set(s, e);
+    }
+    return e;
+  }
 }
 
 /**
- * Encodes samples as InfluxDB line protocol with ms timestamps (write with `precision=ms`). Tags are
- * written in sorted key order, empty tags left out; a sample with no storable field is skipped and counted.
+ * Encodes samples as InfluxDB line protocol with ms timestamps (write with `precision=ms`), fields typed by
+ * the catalog (integers get `i`). Tags are written in sorted key order, empty tags left out; NaN and ±Inf
+ * fields are left out (InfluxDB 1.x stores neither), and a sample left with no field is skipped and counted.
  */
 export function encodeLines(samples: readonly Sample[]): { body: string; points: number; skipped: number } {
-  const lines: string[] = [];
+  const escapes = new EscapeCache();
+  let body = '';
+  let points = 0;
   let skipped = 0;
+  let lastKeys: string[] = [];
+  let lastSorted: string[] = [];
   for (const sample of samples) {
-    let line = plain.test(sample.measurement) ? sample.measurement : escapeMeasurement(sample.measurement);
-    for (const key of Object.keys(sample.tags).sort()) {
+    const codec = codecOf(sample.measurement);
+    let line = codec.name;
+    const keys = Object.keys(sample.tags);
+    if (keys.length !== lastKeys.length || keys.some((k, i) => k !== lastKeys[i])) {
+      lastKeys = keys;
+      lastSorted = [...keys].sort();
+    }
+    for (const key of lastSorted) {
       const value = sample.tags[key];
       if (value === undefined || value === '') continue;
-      line += `,${plain.test(key) ? key : escapeKey(key)}=${plain.test(value) ? value : escapeKey(value)}`;
+      line += `,${escapes.get(key)}=${escapes.get(value)}`;
     }
-    const fields: string[] = [];
-    for (const [name, value] of Object.entries(sample.fields)) {
-      const encoded = encodeField(sample.measurement, name, value);
-      if (encoded !== undefined) fields.push(encoded);
+    let fields = '';
+    for (const name in sample.fields) {
+      const value = sample.fields[name];
+      let encoded: string;
+      if (typeof value === 'number') {
+        if (!Number.isFinite(value)) continue;
+        encoded = codec.integers.has(name) ? `${Math.round(value)}i` : `${value}`;
+      } else if (typeof value === 'string') encoded = `"${escapeString(value)}"`;
+      else if (typeof value === 'boolean') encoded = value ? 'true' : 'false';
+      else continue;
+      fields += `${fields === '' ? '' : ','}${escapes.get(name)}=${encoded}`;
     }
-    if (fields.length === 0) {
+    if (fields === '') {
       skipped += 1;
       continue;
     }
-    lines.push(`${line} ${fields.join(',')} ${Math.round(sample.timeMs)}`);
+    body += `${line} ${fields} ${Math.round(sample.timeMs)}\n`;
+    points += 1;
   }
-  return { body: lines.length === 0 ? '' : `${lines.join('\n')}\n`, points: lines.length, skipped };
+  return { body, points, skipped };
 }
