@@ -19,6 +19,7 @@ export interface CycleSummary {
   }[];
   points: number;
   written: number;
+  spooled: number;
   writeErrors: string[];
 }
 
@@ -49,6 +50,6 @@ export async function collectOnce(
     };
     return scrape.error === undefined ? row : { ...row, error: String(scrape.error) };
   });
-  const { points, written, errors: writeErrors } = await writeBatches(results.flat(), write);
-  return { timeMs: nowMs, durationMs: clock() - started, targets, points, written, writeErrors };
+  const { points, written, spooled, errors: writeErrors } = await writeBatches(results.flat(), write);
+  return { timeMs: nowMs, durationMs: clock() - started, targets, points, written, spooled, writeErrors };
 }

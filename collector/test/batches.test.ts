@@ -31,7 +31,12 @@ describe('writeBatches', () => {
         .split('\n')
         .map((l) => Number(l.split(' ')[2])),
     ).toEqual(Array.from({ length: 2 * batchSize + 17 }, (_, i) => i));
-    expect(result).toEqual({ points: 2 * batchSize + 17, written: 2 * batchSize + 17, errors: [] });
+    expect(result).toEqual({
+      points: 2 * batchSize + 17,
+      written: 2 * batchSize + 17,
+      spooled: 0,
+      errors: [],
+    });
     expect(maxInFlight).toBe(1);
   });
 
@@ -42,6 +47,6 @@ describe('writeBatches', () => {
         ++call === 1 ? { ok: false as const, retriable: true, reason: 'HTTP 503' } : { ok: true as const },
       ),
     );
-    expect(result).toEqual({ points: batchSize + 1, written: 1, errors: ['HTTP 503'] });
+    expect(result).toEqual({ points: batchSize + 1, written: 1, spooled: 0, errors: ['HTTP 503'] });
   });
 });

@@ -9,7 +9,15 @@ describe('lab processes, by pid', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('tells running, paused and gone apart, and ends a paused process', async () => {
-    const pid = spawnDetached('sleep', ['300', dir], join(dir, 'sleep.log'), dir);
+    const pid = spawnDetached(
+      process.execPath,
+      ['-e', 'setTimeout(() => {}, 300_000)', dir],
+      join(dir, 'child.log'),
+      dir,
+    );
+    // Until the child has exec'd, its command line is still its parent's.
+    for (let k = 0; k < 50 && processState(pid, dir) !== 'running'; k++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(processState(pid, dir)).toBe('running');
     signalProcess(pid, 'SIGSTOP', dir);
     await new Promise((r) => setTimeout(r, 100));

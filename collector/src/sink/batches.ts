@@ -2,8 +2,8 @@ import type { Sample } from '../../../model/src/sample.ts';
 import { encodeLines } from '../line-protocol.ts';
 import type { WriteOutcome } from './influx.ts';
 
-/** Writes one line-protocol batch somewhere (InfluxDB in service, memory in tests). */
-export type WriteBatch = (body: string) => Promise<WriteOutcome>;
+/** Writes one line-protocol batch of `points` points somewhere (InfluxDB, the spool, memory in tests). */
+export type WriteBatch = (body: string, points: number) => Promise<WriteOutcome & { spooled?: boolean }>;
 
 /** Points per /write request. */
 export const batchSize = 5_000;
@@ -12,6 +12,8 @@ export const batchSize = 5_000;
 export interface BatchesWritten {
   points: number;
   written: number;
+  /** Points kept on disk for a later replay. */
+  spooled: number;
   errors: string[];
 }
 
@@ -20,16 +22,19 @@ export interface BatchesWritten {
  * one is in flight, so encoding costs no wall time when the server is the slower side.
  */
 export async function writeBatches(samples: readonly Sample[], write: WriteBatch): Promise<BatchesWritten> {
-  const result: BatchesWritten = { points: 0, written: 0, errors: [] };
+  const result: BatchesWritten = { points: 0, written: 0, spooled: 0, errors: [] };
   let inFlight: Promise<void> | undefined;
   for (let i = 0; i < samples.length; i += batchSize) {
     const { body, points } = encodeLines(samples.slice(i, i + batchSize));
     result.points += points;
     await inFlight;
     if (points === 0) continue;
-    inFlight = write(body).then((outcome) => {
+    inFlight = write(body, points).then((outcome) => {
       if (outcome.ok) result.written += points;
-      else result.errors.push(outcome.reason);
+      else {
+        if (outcome.spooled === true) result.spooled += points;
+        result.errors.push(outcome.reason);
+      }
     });
   }
   await inFlight;
