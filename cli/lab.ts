@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { controlBroker, labStatus, requireState, stopLab } from '../lab/src/control.ts';
+import { controlBroker, controlInflux, labStatus, requireState, stopLab } from '../lab/src/control.ts';
 import type { BrokerAction, LabStatus } from '../lab/src/control.ts';
 import { defaultLabDir } from '../lab/src/paths.ts';
 import { residentBytes } from '../lab/src/process.ts';
@@ -87,6 +87,15 @@ export function labCommand(): Command {
       .action(async (id: number) => {
         const broker = await controlBroker(lab.opts<{ dir: string }>().dir, id, action);
         say(`broker ${id}: ${action} done (pid ${broker.pid})`);
+      });
+  }
+  for (const action of ['stop', 'start'] as const) {
+    lab
+      .command(`${action}-influx`)
+      .description(action === 'stop' ? 'SIGTERM influxd (an outage)' : 'start influxd again on its data')
+      .action(async () => {
+        const pid = await controlInflux(lab.opts<{ dir: string }>().dir, action);
+        say(`influxd: ${action} done (pid ${pid})`);
       });
   }
   return lab;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { endProcess, processState, signalProcess, spawnDetached, waitGone } from './process.ts';
 import type { ProcessState } from './process.ts';
+import { waitInfluxReady } from './influxd.ts';
 import { registeredBrokers, waitFor } from './readiness.ts';
 import { readState, writeState } from './state.ts';
 import type { BrokerRecord, LabState } from './state.ts';
@@ -116,4 +117,21 @@ export async function controlBroker(dir: string, id: number, action: BrokerActio
       return broker;
     }
   }
+}
+
+/** Stops (SIGTERM) or starts again (same command line, same data) the lab's influxd, for outage drills. */
+export async function controlInflux(dir: string, action: 'stop' | 'start'): Promise<number> {
+  const state = requireState(dir);
+  const influx = state.influx;
+  const now = processState(influx.pid, dir);
+  if (action === 'stop') {
+    if (now === 'gone') throw new Error('influxd is not running');
+    await endProcess(influx.pid, dir, 10_000);
+    return influx.pid;
+  }
+  if (now !== 'gone') throw new Error(`influxd is already running (pid ${influx.pid})`);
+  influx.pid = spawnDetached(influx.command, influx.args, influx.log, dir);
+  writeState(state);
+  await waitInfluxReady(influx.url, 15_000);
+  return influx.pid;
 }
