@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { parseConfigText } from '../../model/src/config-file.ts';
+import type { ConfigCheck, ConfigResult } from '../../model/src/config-file.ts';
+import { parseDuration } from '../../model/src/duration.ts';
+
+const duration = z
+  .string()
+  .refine((s) => parseDuration(s) !== undefined, { message: 'expected a duration like 15s, 5m, 7d' })
+  .transform((s) => parseDuration(s) ?? 0);
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port');
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable');
+
+const endpoint = z
+  .object({
+    port: z.number().int().min(1).max(65535),
+    path: z.string().startsWith('/').optional(),
+    scheme: z.enum(['http', 'https']).default('http'),
+  })
+  .strict();
+
+const broker = z
+  .object({
+    id: z.number().int().min(0),
+    host: z.string().min(1),
+    jmx_url: z.url().optional(),
+    jolokia_url: z.url().optional(),
+  })
+  .strict();
+
+const cluster = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    bootstrap: z.array(hostPort).min(1),
+    client_id: z.string().default('lookout-collector'),
+    sasl: z
+      .object({
+        mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+        username: z.string().min(1),
+        password_env: envName,
+      })
+      .strict()
+      .optional(),
+    tls: z
+      .object({ ca_file: z.string().optional(), insecure_skip_verify: z.boolean().default(false) })
+      .strict()
+      .optional(),
+    brokers: z.array(broker).min(1),
+    jmx: endpoint.optional(),
+    jolokia: endpoint.optional(),
+  })
+  .strict();
+
+/** The collector's YAML configuration, as parsed (durations in ms). */
+export const collectorConfigSchema = z
+  .object({
+    influx: z
+      .object({
+        url: z.url(),
+        database: z.string().regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only'),
+        username: z.string().optional(),
+        password_env: envName.optional(),
+        retention: z
+          .object({
+            raw: duration.default(7 * 86_400_000),
+            downsample: z.array(z.object({ every: duration, keep: duration }).strict()).default([]),
+          })
+          .strict()
+          .default({ raw: 7 * 86_400_000, downsample: [] }),
+      })
+      .strict(),
+    spool: z
+      .object({
+        dir: z.string().min(1),
+        max_bytes: z
+          .number()
+          .int()
+          .min(1_048_576)
+          .default(256 * 2 ** 20),
+      })
+      .strict(),
+    schedule: z
+      .object({ interval: duration.default(15_000), timeout: duration.default(10_000) })
+      .strict()
+      .default({
+        interval: 15_000,
+        timeout: 10_000,
+      }),
+    listen: hostPort.default('127.0.0.1:9309'),
+    clusters: z.array(cluster).min(1),
+  })
+  .strict();
+
+/** The collector's configuration. */
+export type CollectorConfig = z.output<typeof collectorConfigSchema>;
+
+/** Cross-checks the schema cannot express, and secrets present in `env`; every one reported with its path. */
+const crossChecks =
+  (env: NodeJS.ProcessEnv): ConfigCheck<CollectorConfig> =>
+  (config) => {
+    const problems: { path: (string | number)[]; message: string }[] = [];
+    const needEnv = (name: string | undefined, path: (string | number)[]): void => {
+      if (name !== undefined && (env[name] ?? '') === '')
+        problems.push({ path, message: `environment variable ${name} is not set` });
+    };
+    needEnv(config.influx.password_env, ['influx', 'password_env']);
+    config.clusters.forEach((c, i) => needEnv(c.sasl?.password_env, ['clusters', i, 'sasl', 'password_env']));
+    const { interval, timeout } = config.schedule;
+    if (timeout >= interval)
+      problems.push({ path: ['schedule', 'timeout'], message: 'must be shorter than schedule.interval' });
+    if (!(
+      interval % 1_000 === 0 &&
+      (60_000 % interval === 0 || (interval % 60_000 === 0 && 3_600_000 % interval === 0))
+    )) {
+      problems.push({
+        path: ['schedule', 'interval'],
+        message: 'must divide a minute (1s…30s) or an hour (1m…30m)',
+      });
+    }
+    for (const [i, r] of config.influx.retention.downsample.entries()) {
+      if (r.keep < 3_600_000)
+        problems.push({
+          path: ['influx', 'retention', 'downsample', i, 'keep'],
+          message: 'InfluxDB keeps at least 1h',
+        });
+    }
+    if (config.influx.retention.raw < 3_600_000)
+      problems.push({ path: ['influx', 'retention', 'raw'], message: 'InfluxDB keeps at least 1h' });
+    const names = new Set<string>();
+    config.clusters.forEach((c, ci) => {
+      if (names.has(c.name))
+        problems.push({ path: ['clusters', ci, 'name'], message: `cluster '${c.name}' is named twice` });
+      names.add(c.name);
+      const ids = new Set<number>();
+      c.brokers.forEach((b, bi) => {
+        if (ids.has(b.id))
+          problems.push({
+            path: ['clusters', ci, 'brokers', bi, 'id'],
+            message: `broker id ${b.id} appears twice`,
+          });
+        ids.add(b.id);
+      });
+    });
+    return problems;
+  };
+
+/** Reads and checks a collector config file (secrets looked up in `env`); every error has file:line. */
+export function loadCollectorConfig(file: string, env: NodeJS.ProcessEnv): ConfigResult<CollectorConfig> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return {
+      ok: false,
+      errors: [{ file, line: 1, column: 1, message: `cannot read: ${(error as Error).message}` }],
+    };
+  }
+  return parseConfigText(text, file, collectorConfigSchema, crossChecks(env));
+}
+
+/** The secret a `*_env` key names (checked present at load); never logged. */
+export function secret(name: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  return name === undefined ? undefined : env[name];
+}

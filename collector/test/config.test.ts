@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatConfigErrors } from '../../model/src/config-file.ts';
+import { loadCollectorConfig } from '../src/config.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'lookout-config-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, text: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+const good = `influx:
+  url: http://127.0.0.1:8086
+  database: lookout
+  retention:
+    raw: 7d
+    downsample:
+      - { every: 5m, keep: 90d }
+spool:
+  dir: /var/lib/lookout/spool
+schedule:
+  interval: 15s
+  timeout: 10s
+clusters:
+  - name: prod-eu
+    bootstrap: [kafka-1:9092, kafka-2:9092]
+    sasl: { mechanism: scram-sha-512, username: lookout, password_env: KAFKA_PASSWORD }
+    brokers:
+      - { id: 1, host: kafka-1 }
+      - { id: 2, host: kafka-2 }
+    jmx: { port: 7071 }
+    jolokia: { port: 8778, path: /jolokia/ }
+`;
+
+describe('collector config', () => {
+  it('parses a good file into frozen, typed values with durations in ms', () => {
+    const result = loadCollectorConfig(file('good.yaml', good), { KAFKA_PASSWORD: 's3cret' });
+    if (!result.ok) throw new Error(formatConfigErrors(result.errors));
+    expect(result.value.schedule).toEqual({ interval: 15_000, timeout: 10_000 });
+    expect(result.value.influx.retention.downsample).toEqual([{ every: 300_000, keep: 7_776_000_000 }]);
+    expect(result.value.clusters[0]?.client_id).toBe('lookout-collector');
+    expect(Object.isFrozen(result.value.clusters[0]?.brokers)).toBe(true);
+  });
+
+  it('reports every error with its file, line and column, not only the first', () => {
+    const bad = good
+      .replace('interval: 15s', 'interval: 7s')
+      .replace('timeout: 10s', 'timeout: 1x')
+      .replace('{ id: 2, host: kafka-2 }', '{ id: 2, host: kafka-2, colour: red }')
+      .replace('kafka-2:9092]', 'kafka-2]');
+    const path = file('bad.yaml', bad);
+    const result = loadCollectorConfig(path, { KAFKA_PASSWORD: 'x' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(formatConfigErrors(result.errors).split('\n')).toEqual([
+      `${path}:12:12: schedule.timeout: expected a duration like 15s, 5m, 7d`,
+      `${path}:15:31: clusters.0.bootstrap.1: expected host:port`,
+      `${path}:19:9: clusters.0.brokers.1: Unrecognized key: "colour"`,
+    ]);
+  });
+
+  it('reports cross-reference errors and missing secrets with their lines once the schema passes', () => {
+    const bad = good
+      .replace('interval: 15s', 'interval: 7s')
+      .replace('{ id: 2, host: kafka-2 }', '{ id: 1, host: kafka-2 }');
+    const path = file('cross.yaml', bad);
+    const result = loadCollectorConfig(path, {});
+    if (result.ok) throw new Error('expected errors');
+    expect(formatConfigErrors(result.errors).split('\n')).toEqual([
+      `${path}:11:13: schedule.interval: must divide a minute (1s…30s) or an hour (1m…30m)`,
+      `${path}:12:12: schedule.timeout: must be shorter than schedule.interval`,
+      `${path}:16:72: clusters.0.sasl.password_env: environment variable KAFKA_PASSWORD is not set`,
+      `${path}:19:15: clusters.0.brokers.1.id: broker id 1 appears twice`,
+    ]);
+  });
+
+  it('reports YAML syntax errors and unreadable files with a location', () => {
+    const broken = loadCollectorConfig(file('broken.yaml', 'influx:\n  url: [unclosed\n'), {});
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.errors[0]?.file).toContain('broken.yaml');
+    const missing = loadCollectorConfig(join(dir, 'nope.yaml'), {});
+    expect(!missing.ok && missing.errors[0]?.message).toContain('cannot read');
+  });
+});
