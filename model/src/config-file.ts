@@ -68,10 +68,12 @@ export function parseConfigText<S extends z.ZodType>(
   }
   const problems = checks(parsed.data);
   if (problems.length > 0) {
-    return {
-      ok: false,
-      errors: problems.map((p) => ({ file, ...locate(p.path), message: `${named(p.path)}${p.message}` })),
-    };
+    const errors = problems.map((p) => ({
+      file,
+      ...locate(p.path),
+      message: `${named(p.path)}${p.message}`,
+    }));
+    return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.column - b.column) };
   }
   return { ok: true, value: deepFreeze(parsed.data) };
 }
