@@ -1,5 +1,5 @@
 import kafkajs from 'kafkajs';
-import type { Admin, Consumer, ConsumerConfig, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, ConsumerConfig, Kafka, Producer, SASLOptions } from 'kafkajs';
 
 // kafkajs is CommonJS: Node's ESM loader sees only some of its named exports, so take them from the default.
 const { ConfigResourceTypes, Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
@@ -10,6 +10,9 @@ export interface KafkaEndpoint {
   clientId: string;
   /** Per-request timeout; connect timeout is a third of it. */
   requestTimeoutMs?: number;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /** TLS: a CA bundle (PEM text) and whether to verify the brokers' certificates. */
+  tls?: { ca?: string; verify: boolean };
 }
 
 /** The only place Lookout constructs a kafkajs client: swapping the client library touches this folder only. */
@@ -22,6 +25,15 @@ export function createKafka(endpoint: KafkaEndpoint): Kafka {
     requestTimeout,
     connectionTimeout: Math.max(1_000, Math.round(requestTimeout / 3)),
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
+    ...(endpoint.tls === undefined
+      ? {}
+      : {
+          ssl: {
+            rejectUnauthorized: endpoint.tls.verify,
+            ...(endpoint.tls.ca === undefined ? {} : { ca: [endpoint.tls.ca] }),
+          },
+        }),
+    ...(endpoint.sasl === undefined ? {} : { sasl: endpoint.sasl as SASLOptions }),
   });
 }
 

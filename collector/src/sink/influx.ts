@@ -60,3 +60,40 @@ export async function writeLineProtocol(target: WriteTarget, body: string): Prom
     return { ok: false, retriable: true, reason: (error as Error).message };
   }
 }
+
+/**
+ * Applies a retention plan idempotently: creates or alters each policy, and (re)creates each continuous
+ * query whose text changed. Returns what it changed.
+ */
+export async function applyRetention(
+  client: InfluxDB,
+  database: string,
+  plan: {
+    policies: { name: string; durationHours: number; isDefault: boolean }[];
+    queries: { name: string; select: string }[];
+  },
+): Promise<string[]> {
+  const changed: string[] = [];
+  const existing = await client.showRetentionPolicies(database);
+  for (const p of plan.policies) {
+    const found = existing.find((e) => e.name === p.name);
+    const options = { duration: `${p.durationHours}h`, replication: 1, isDefault: p.isDefault, database };
+    if (found === undefined) {
+      await client.createRetentionPolicy(p.name, options);
+      changed.push(`created retention policy ${p.name} (${p.durationHours}h)`);
+    } else if (found.duration !== `${p.durationHours}h0m0s` || found.default !== p.isDefault) {
+      await client.alterRetentionPolicy(p.name, options);
+      changed.push(`altered retention policy ${p.name} (${p.durationHours}h)`);
+    }
+  }
+  const cqs = await client.showContinousQueries(database);
+  for (const q of plan.queries) {
+    const found = cqs.find((c) => c.name === q.name);
+    // InfluxDB stores the query with identifiers unquoted.
+    if (found?.query.includes(q.select.replaceAll('"', '')) === true) continue;
+    if (found !== undefined) await client.dropContinuousQuery(q.name, database);
+    await client.createContinuousQuery(q.name, q.select, database);
+    changed.push(`${found === undefined ? 'created' : 'replaced'} continuous query ${q.name}`);
+  }
+  return changed;
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import type { JmxMetric } from '../../model/src/jmx.ts';
+import type { CollectorConfig } from './config.ts';
+import type { NameIndex } from './jmx-names.ts';
+import type { KafkaEndpoint } from './kafka/client.ts';
+import type { Source } from './source.ts';
+import { clusterStateSource } from './sources/cluster-state.ts';
+import { jmxTextSource } from './sources/jmx-text.ts';
+import { jolokiaSource } from './sources/jolokia.ts';
+
+type Cluster = CollectorConfig['clusters'][number];
+type Endpoint = NonNullable<Cluster['jmx']>;
+
+function endpointUrl(host: string, endpoint: Endpoint, defaultPath: string): string {
+  return `${endpoint.scheme}://${host}:${endpoint.port}${endpoint.path ?? defaultPath}`;
+}
+
+/** The admin-API endpoint of a cluster, with its secret from `env` (checked present at load). */
+export function kafkaEndpoint(cluster: Cluster, env: NodeJS.ProcessEnv): KafkaEndpoint {
+  const endpoint: KafkaEndpoint = { brokers: [...cluster.bootstrap], clientId: cluster.client_id };
+  if (cluster.sasl !== undefined) {
+    const { mechanism, username, password_env } = cluster.sasl;
+    endpoint.sasl = { mechanism, username, password: env[password_env] ?? '' };
+  }
+  if (cluster.tls !== undefined) {
+    const ca = cluster.tls.ca_file === undefined ? undefined : readFileSync(cluster.tls.ca_file, 'utf8');
+    endpoint.tls =
+      ca === undefined
+        ? { verify: !cluster.tls.insecure_skip_verify }
+        : { ca, verify: !cluster.tls.insecure_skip_verify };
+  }
+  return endpoint;
+}
+
+/**
+ * Every source the config names: per cluster the admin API, and per broker its JMX exporter and Jolokia
+ * endpoints, listed (`jmx_url`, `jolokia_url`) or derived from the broker's host and the cluster's port.
+ */
+export function sourcesOf(
+  config: CollectorConfig,
+  env: NodeJS.ProcessEnv,
+  index: NameIndex,
+  metrics: readonly JmxMetric[],
+): Source[] {
+  return config.clusters.flatMap((cluster) => {
+    const admin = clusterStateSource(
+      cluster.name,
+      kafkaEndpoint(cluster, env),
+      cluster.brokers.map((b) => b.id),
+    );
+    const perBroker = cluster.brokers.flatMap((b) => {
+      const out: Source[] = [];
+      const jmx =
+        b.jmx_url ?? (cluster.jmx === undefined ? undefined : endpointUrl(b.host, cluster.jmx, '/metrics'));
+      if (jmx !== undefined)
+        out.push(jmxTextSource({ cluster: cluster.name, broker: String(b.id), url: jmx }, index));
+      const jolokia =
+        b.jolokia_url ??
+        (cluster.jolokia === undefined ? undefined : endpointUrl(b.host, cluster.jolokia, '/jolokia/'));
+      if (jolokia !== undefined)
+        out.push(jolokiaSource({ cluster: cluster.name, broker: String(b.id), url: jolokia }, metrics));
+      return out;
+    });
+    return [admin, ...perBroker];
+  });
+}
