@@ -1,59 +1,72 @@
 import { Command } from 'commander';
-import { jmxMetrics } from '../model/src/jmx.ts';
-import { collectOnce } from '../collector/src/cycle.ts';
-import { buildNameIndex } from '../collector/src/jmx-names.ts';
-import { connectInflux, writeLineProtocol } from '../collector/src/sink/influx.ts';
-import type { Source } from '../collector/src/source.ts';
-import { jmxTextSource } from '../collector/src/sources/jmx-text.ts';
-import { jolokiaSource } from '../collector/src/sources/jolokia.ts';
-import { clusterStateSource } from '../collector/src/sources/cluster-state.ts';
+import { pino } from 'pino';
+import { formatConfigErrors } from '../model/src/config-file.ts';
+import { loadCollectorConfig } from '../collector/src/config.ts';
+import type { CollectorConfig } from '../collector/src/config.ts';
+import { collectOnceFromConfig, runCollector } from '../collector/src/main.ts';
+import { labCollectorConfig } from '../lab/src/collector-config.ts';
 import { requireState } from '../lab/src/control.ts';
 import { defaultLabDir } from '../lab/src/paths.ts';
-import { bootstrapOf } from '../lab/src/state.ts';
 
-/** `lookout collect`: the collector. */
+interface CollectOptions {
+  config?: string;
+  lab?: boolean;
+  labDir: string;
+  once?: boolean;
+  database: string;
+}
+
+/** The config a `collect` call names: a file (every error with file:line), or the running lab. */
+function configOf(opts: CollectOptions): CollectorConfig {
+  if (opts.config !== undefined && opts.lab === true)
+    throw new Error('give --config FILE or --lab, not both');
+  if (opts.lab === true) return labCollectorConfig(requireState(opts.labDir), opts.database);
+  if (opts.config === undefined) throw new Error('give --config FILE, or --lab to target the running lab');
+  const loaded = loadCollectorConfig(opts.config, process.env);
+  if (!loaded.ok) throw new Error(`invalid config:\n${formatConfigErrors(loaded.errors)}`);
+  return loaded.value;
+}
+
+/** `lookout collect`: the collector service, one cycle, or a config check. */
 export function collectCommand(): Command {
-  return new Command('collect')
+  const collect = new Command('collect')
     .description(
-      'scrape the cluster state (admin API) and the brokers (JMX exporter text and Jolokia) into InfluxDB',
+      'scrape the cluster state (admin API) and the brokers (JMX exporter text, Jolokia) into InfluxDB',
     )
-    .requiredOption('--lab', 'target the running lab, from its state file')
-    .requiredOption('--once', 'run one cycle, print a JSON summary, exit 1 if a target failed')
+    .option('--config <file>', 'collector YAML config')
+    .option('--lab', 'target the running lab, from its state file')
     .option('--lab-dir <dir>', 'lab directory (env LOOKOUT_LAB_DIR)', defaultLabDir())
-    .option('--database <name>', 'InfluxDB database', 'lookout')
-    .option('--timeout <ms>', 'per-target deadline in ms', (v) => Number(v), 10_000)
-    .action(async (opts: { labDir: string; database: string; timeout: number }) => {
-      const lab = requireState(opts.labDir);
-      const index = buildNameIndex(jmxMetrics);
-      const expected = lab.brokers.map((b) => b.id);
-      const admin = clusterStateSource(
-        'lab',
-        { brokers: bootstrapOf(lab), clientId: 'lookout-collector' },
-        expected,
-      );
-      const sources: Source[] = [
-        admin,
-        ...lab.brokers.flatMap((b) => [
-          jmxTextSource(
-            { cluster: 'lab', broker: String(b.id), url: `http://127.0.0.1:${b.jmxPort}/metrics` },
-            index,
-          ),
-          jolokiaSource(
-            { cluster: 'lab', broker: String(b.id), url: `http://127.0.0.1:${b.jolokiaPort}/jolokia/` },
-            jmxMetrics,
-          ),
-        ]),
-      ];
-      await connectInflux({ url: lab.influx.url, database: opts.database });
-      const target = { url: lab.influx.url, database: opts.database };
-      const summary = await collectOnce(
-        sources,
-        (body) => writeLineProtocol(target, body),
-        Date.now(),
-        opts.timeout,
-        () => Date.now(),
-      );
-      console.log(JSON.stringify(summary, null, 2));
-      if (summary.targets.some((t) => !t.up) || summary.writeErrors.length > 0) process.exitCode = 1;
+    .option('--database <name>', 'InfluxDB database with --lab', 'lookout')
+    .option('--once', 'run one cycle, print a JSON summary, exit 1 if a target or a write failed')
+    .action(async (opts: CollectOptions) => {
+      const config = configOf(opts);
+      const log = pino({ name: 'collector', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+      if (opts.once === true) {
+        const summary = await collectOnceFromConfig(config, process.env, log);
+        console.log(JSON.stringify(summary, null, 2));
+        if (summary.targets.some((t) => !t.up) || summary.writeErrors.length > 0) process.exitCode = 1;
+        return;
+      }
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      process.once('SIGTERM', () => stop.abort());
+      await runCollector(config, process.env, log, stop.signal);
     });
+  collect
+    .command('check-config')
+    .description(
+      'check a collector config; print every error as file:line:column and exit 1, or say it is valid',
+    )
+    .argument('<file>', 'collector YAML config')
+    .action((file: string) => {
+      const loaded = loadCollectorConfig(file, process.env);
+      if (!loaded.ok) {
+        console.error(formatConfigErrors(loaded.errors));
+        process.exitCode = 1;
+        return;
+      }
+      const brokers = loaded.value.clusters.reduce((n, c) => n + c.brokers.length, 0);
+      console.log(`${file}: valid (${loaded.value.clusters.length} cluster(s), ${brokers} broker(s))`);
+    });
+  return collect;
 }

@@ -65,6 +65,38 @@ describe('the lookout command', () => {
     expect(missing.stderr).toContain('no broker 7 in this lab (brokers: 1, 2, 3)');
   });
 
+  it('collect check-config says a good config is valid and lists every error of a bad one with file:line', async () => {
+    const good = await run('collect', 'check-config', 'collector/examples/collector.yaml');
+    expect(good).toMatchObject({
+      code: 0,
+      stdout: 'collector/examples/collector.yaml: valid (1 cluster(s), 3 broker(s))\n',
+    });
+    const bad = await run('collect', 'check-config', 'test/fixtures/collector-bad.yaml');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      'test/fixtures/collector-bad.yaml:4:34: spool.max_bytes: Too small: expected number to be >=1048576',
+      'test/fixtures/collector-bad.yaml:6:5: clusters.0.brokers: Invalid input: expected array, received undefined',
+      'test/fixtures/collector-bad.yaml:8:9: clusters.0.bootstrap.0: expected host:port',
+    ]);
+  });
+
+  it('collect --lab --once writes one cycle and prints its summary', async () => {
+    const { code, stdout } = await run(
+      'collect',
+      '--lab',
+      '--once',
+      '--lab-dir',
+      currentLab().dir,
+      '--database',
+      'cli_once',
+    );
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as { targets: { up: boolean }[]; points: number; written: number };
+    expect(summary.targets).toHaveLength(7);
+    expect(summary.targets.every((t) => t.up)).toBe(true);
+    expect(summary.written).toBe(summary.points);
+  });
+
   it('pause-broker and resume-broker hang and revive a broker', async () => {
     const dir = currentLab().dir;
     expect((await run('lab', 'pause-broker', '3', '--dir', dir)).code).toBe(0);

@@ -5,6 +5,8 @@ import type { IPoint, IResults } from 'influx';
 export interface InfluxTarget {
   url: string;
   database: string;
+  username?: string;
+  password?: string;
 }
 
 /** The collector's only constructor of an `influx` client; creates the database if it is missing. */
@@ -15,6 +17,7 @@ export async function connectInflux(target: InfluxTarget): Promise<InfluxDB> {
     port: Number(url.port || 8086),
     protocol: url.protocol === 'https:' ? 'https' : 'http',
     database: target.database,
+    ...(target.username === undefined ? {} : { username: target.username, password: target.password ?? '' }),
   });
   const names = await client.getDatabaseNames();
   if (!names.includes(target.database)) await client.createDatabase(target.database);
@@ -27,6 +30,8 @@ export type { InfluxDB, IPoint, IResults };
 export interface WriteTarget {
   url: string;
   database: string;
+  username?: string;
+  password?: string;
   retentionPolicy?: string;
   timeoutMs?: number;
 }

@@ -1,0 +1,110 @@
+import type { Logger } from 'pino';
+import { jmxMetrics } from '../../model/src/jmx.ts';
+import type { CollectorConfig } from './config.ts';
+import { collectOnce } from './cycle.ts';
+import type { CycleSummary } from './cycle.ts';
+import { serveHealth } from './http.ts';
+import { buildNameIndex } from './jmx-names.ts';
+import { createSelfMetrics } from './self-metrics.ts';
+import { startCollector } from './service.ts';
+import { durableWriter } from './sink/durable.ts';
+import { applyRetention, connectInflux, writeLineProtocol } from './sink/influx.ts';
+import type { WriteOutcome } from './sink/influx.ts';
+import { planRetention } from './sink/retention.ts';
+import { Spool } from './sink/spool.ts';
+import { sourcesOf } from './targets.ts';
+
+/** The whole collector, assembled: config in, sources → durable writer → InfluxDB out. */
+function assemble(config: CollectorConfig, env: NodeJS.ProcessEnv, log: Logger) {
+  const { influx } = config;
+  const password = influx.password_env === undefined ? undefined : env[influx.password_env];
+  const target = {
+    url: influx.url,
+    database: influx.database,
+    retentionPolicy: 'raw',
+    ...auth(influx.username, password),
+  };
+  const spool = new Spool(config.spool.dir, config.spool.max_bytes, (message) => log.error(message));
+  const write = durableWriter((body) => writeLineProtocol(target, body), spool);
+  const sources = sourcesOf(config, env, buildNameIndex(jmxMetrics), jmxMetrics);
+  return { spool, write, sources };
+}
+
+function auth(
+  username: string | undefined,
+  password: string | undefined,
+): { username?: string; password?: string } {
+  return username === undefined ? {} : { username, password: password ?? '' };
+}
+
+/** Creates the database, retention policies and downsampling queries (idempotent), logging what changed. */
+async function prepareInflux(config: CollectorConfig, env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
+  const { influx } = config;
+  const password = influx.password_env === undefined ? undefined : env[influx.password_env];
+  const client = await connectInflux({
+    url: influx.url,
+    database: influx.database,
+    ...auth(influx.username, password),
+  });
+  for (const change of await applyRetention(
+    client,
+    influx.database,
+    planRetention(influx.database, influx.retention),
+  )) {
+    log.info(change);
+  }
+}
+
+/** One cycle over every target; the summary says what happened to each. */
+export async function collectOnceFromConfig(
+  config: CollectorConfig,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+): Promise<CycleSummary> {
+  await prepareInflux(config, env, log);
+  const { sources, write } = assemble(config, env, log);
+  return collectOnce(sources, write, Date.now(), config.schedule.timeout, () => Date.now());
+}
+
+/** Runs the collector until `signal` aborts: scheduled cycles, /metrics and /healthz. */
+export async function runCollector(
+  config: CollectorConfig,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  await prepareInflux(config, env, log).catch((error: unknown) =>
+    log.error(
+      { error: (error as Error).message },
+      'InfluxDB not ready: retention not applied yet; points are spooled',
+    ),
+  );
+  const { sources, write, spool } = assemble(config, env, log);
+  const metrics = createSelfMetrics();
+  const clock = (): number => Date.now();
+  const { interval, timeout } = config.schedule;
+  const running = startCollector({
+    sources,
+    write,
+    spool,
+    metrics,
+    log,
+    intervalMs: interval,
+    timeoutMs: timeout,
+    clock,
+  });
+  const server = await serveHealth(config.listen, metrics.registry, () => {
+    const last = running.lastCompleteMs();
+    const healthy = last !== undefined && clock() - last < 3 * interval;
+    return last === undefined
+      ? { healthy, spool: spool.state() }
+      : { healthy, lastCompleteMs: last, spool: spool.state() };
+  });
+  const address = server.address();
+  const listen = typeof address === 'object' && address !== null ? `${address.address}:${address.port}` : config.listen;
+  log.info({ targets: sources.length, interval, listen }, 'collector running: /metrics and /healthz');
+  await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
+  await running.stop();
+  await new Promise<void>((done) => server.close(() => done()));
+  log.info('collector stopped');
+}

@@ -1,0 +1,91 @@
+import cron from 'node-cron';
+import type { Logger } from 'pino';
+import type { SelfMetrics } from './self-metrics.ts';
+import { writeBatches } from './sink/batches.ts';
+import type { WriteBatch } from './sink/batches.ts';
+import type { Spool } from './sink/spool.ts';
+import { runSource } from './source.ts';
+import type { Source } from './source.ts';
+
+/** Everything the running collector needs, assembled by its entry point. */
+export interface CollectorService {
+  sources: readonly Source[];
+  write: WriteBatch;
+  spool: Spool;
+  metrics: SelfMetrics;
+  log: Logger;
+  intervalMs: number;
+  timeoutMs: number;
+  clock: () => number;
+}
+
+/** The running collector. */
+export interface RunningCollector {
+  /** When the last tick finished every target it started (ms), or undefined before the first. */
+  lastCompleteMs(): number | undefined;
+  stop(): Promise<void>;
+}
+
+/** A six-field node-cron expression (with seconds) for an interval that divides a minute or an hour. */
+export function cronExpression(intervalMs: number): string {
+  const seconds = intervalMs / 1_000;
+  if (seconds < 60) return `*/${seconds} * * * * *`;
+  return `0 */${seconds / 60} * * * *`;
+}
+
+/**
+ * Schedules every source on the interval. Each target is scraped independently: its samples are written as
+ * soon as it answers, a slow target never holds back another, and a target whose previous scrape still runs
+ * is skipped (and counted) rather than overlapped.
+ */
+export function startCollector(service: CollectorService): RunningCollector {
+  const { sources, metrics, log } = service;
+  const busy = new Set<Source>();
+  let lastComplete: number | undefined;
+  const running = new Set<Promise<void>>();
+
+  const scrape = async (source: Source, nowMs: number): Promise<void> => {
+    const samples = await runSource(source, nowMs, service.timeoutMs, service.clock);
+    const scrapeFields = samples.find((s) => s.measurement === 'scrape')?.fields ?? {};
+    const labels = { cluster: source.cluster, target: source.target, source: source.kind };
+    metrics.up.set(labels, Number(scrapeFields.up ?? 0));
+    metrics.duration.set(labels, Number(scrapeFields.duration_ms ?? 0) / 1_000);
+    if (scrapeFields.up !== 1) log.warn({ ...labels, error: scrapeFields.error }, 'target down');
+    const result = await writeBatches(samples, service.write);
+    metrics.written.inc(result.written);
+    metrics.spooled.inc(result.spooled);
+    metrics.writeErrors.inc(result.errors.length);
+    metrics.spoolPoints.set(service.spool.state().points);
+    for (const error of result.errors) log.warn({ error }, 'write failed');
+  };
+
+  const tick = async (): Promise<void> => {
+    const nowMs = service.clock();
+    metrics.cycles.inc();
+    const started: Promise<void>[] = [];
+    for (const source of sources) {
+      if (busy.has(source)) {
+        metrics.skipped.inc({ cluster: source.cluster, target: source.target, source: source.kind });
+        log.warn({ target: source.target }, 'previous scrape still running: skipped');
+        continue;
+      }
+      busy.add(source);
+      started.push(scrape(source, nowMs).finally(() => busy.delete(source)));
+    }
+    await Promise.allSettled(started);
+    lastComplete = service.clock();
+  };
+
+  const task = cron.schedule(cronExpression(service.intervalMs), () => {
+    const p = tick().catch((error: unknown) => log.error({ error }, 'tick failed'));
+    running.add(p);
+    void p.finally(() => running.delete(p));
+  });
+  return {
+    lastCompleteMs: () => lastComplete,
+    async stop() {
+      await task.stop();
+      await Promise.allSettled([...running]);
+    },
+  };
+}
