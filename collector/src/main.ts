@@ -18,14 +18,17 @@ import { sourcesOf } from './targets.ts';
 function assemble(config: CollectorConfig, env: NodeJS.ProcessEnv, log: Logger) {
   const { influx } = config;
   const password = influx.password_env === undefined ? undefined : env[influx.password_env];
-  const target = {
-    url: influx.url,
-    database: influx.database,
-    retentionPolicy: 'raw',
-    ...auth(influx.username, password),
-  };
+  // No rp: points go to the default policy (`raw` once retention is applied), never refused for a missing one.
+  const target = { url: influx.url, database: influx.database, ...auth(influx.username, password) };
   const spool = new Spool(config.spool.dir, config.spool.max_bytes, (message) => log.error(message));
-  const write = durableWriter((body) => writeLineProtocol(target, body), spool);
+  // A database that is not there yet (InfluxDB was down at start, or was wiped) is made, then the batch retried.
+  const writeOnce = async (body: string): Promise<WriteOutcome> => {
+    const outcome = await writeLineProtocol(target, body);
+    if (outcome.ok || !outcome.reason.includes('database not found')) return outcome;
+    await prepareInflux(config, env, log);
+    return writeLineProtocol(target, body);
+  };
+  const write = durableWriter(writeOnce, spool);
   const sources = sourcesOf(config, env, buildNameIndex(jmxMetrics), jmxMetrics);
   return { spool, write, sources };
 }
@@ -101,7 +104,8 @@ export async function runCollector(
       : { healthy, lastCompleteMs: last, spool: spool.state() };
   });
   const address = server.address();
-  const listen = typeof address === 'object' && address !== null ? `${address.address}:${address.port}` : config.listen;
+  const listen =
+    typeof address === 'object' && address !== null ? `${address.address}:${address.port}` : config.listen;
   log.info({ targets: sources.length, interval, listen }, 'collector running: /metrics and /healthz');
   await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
   await running.stop();
