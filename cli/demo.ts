@@ -1,5 +1,8 @@
 import { Command } from 'commander';
+import { pino } from 'pino';
 import { createKafka } from '../collector/src/kafka/client.ts';
+import { runCollector } from '../collector/src/main.ts';
+import { labCollectorConfig } from '../lab/src/collector-config.ts';
 import { labStatus, liveProcesses, stopLab } from '../lab/src/control.ts';
 import { createDemoTopics, demoTenants, startDemoTraffic } from '../lab/src/demo.ts';
 import { defaultLabDir } from '../lab/src/paths.ts';
@@ -26,11 +29,23 @@ export function demoCommand(): Command {
       await createDemoTopics(kafka, demoTenants, lab.brokers.length);
       const traffic = await startDemoTraffic(kafka, demoTenants);
 
+      const stopCollector = new AbortController();
+      const log = pino({ name: 'collector', level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+      let announce: (address: string) => void = () => undefined;
+      const listening = new Promise<string>((ready) => (announce = ready));
+      const collector = runCollector(labCollectorConfig(lab), process.env, log, stopCollector.signal, (a) =>
+        announce(a),
+      );
+      const collectorAddress = await Promise.race([listening, collector.then(() => 'not running')]);
+
       const status = labStatus(lab);
       console.log('Lookout demo is running.');
       console.log(`  Kafka bootstrap: ${status.brokers.map((b) => b.bootstrap).join(',')}`);
       for (const b of status.brokers) console.log(`  broker ${b.id}: JMX ${b.jmx}  Jolokia ${b.jolokia}`);
-      console.log(`  InfluxDB: ${status.influx.url}`);
+      console.log(`  InfluxDB: ${status.influx.url} (database lookout)`);
+      console.log(
+        `  collector: every 10 s into InfluxDB; health http://${collectorAddress}/healthz, /metrics`,
+      );
       for (const t of demoTenants) {
         const groups = t.groups.map((g) => `${g.id}${g.msPerMessage > 0 ? ' (slow: its lag grows)' : ''}`);
         console.log(
@@ -43,8 +58,9 @@ export function demoCommand(): Command {
         process.once('SIGINT', done);
         process.once('SIGTERM', done);
       });
-      say('stopping demo traffic …');
-      await traffic.stop();
+      say('stopping the collector and demo traffic …');
+      stopCollector.abort();
+      await Promise.allSettled([collector, traffic.stop()]);
       if (!reuse) await stopLab(readState(opts.dir) ?? lab, say);
       say(`produced ${[...traffic.produced.values()].reduce((a, b) => a + b, 0)} records; bye`);
     });

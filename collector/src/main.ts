@@ -75,6 +75,7 @@ export async function runCollector(
   env: NodeJS.ProcessEnv,
   log: Logger,
   signal: AbortSignal,
+  onListening: (address: string) => void = () => undefined,
 ): Promise<void> {
   await prepareInflux(config, env, log).catch((error: unknown) =>
     log.error(
@@ -107,6 +108,7 @@ export async function runCollector(
   const listen =
     typeof address === 'object' && address !== null ? `${address.address}:${address.port}` : config.listen;
   log.info({ targets: sources.length, interval, listen }, 'collector running: /metrics and /healthz');
+  onListening(listen);
   await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
   await running.stop();
   await new Promise<void>((done) => server.close(() => done()));
