@@ -5,6 +5,7 @@ import type { NameIndex } from './jmx-names.ts';
 import type { KafkaEndpoint } from './kafka/client.ts';
 import type { Source } from './source.ts';
 import { clusterStateSource } from './sources/cluster-state.ts';
+import { diskSource } from './sources/disk.ts';
 import { jmxTextSource } from './sources/jmx-text.ts';
 import { jolokiaSource } from './sources/jolokia.ts';
 
@@ -33,7 +34,7 @@ export function kafkaEndpoint(cluster: Cluster, env: NodeJS.ProcessEnv): KafkaEn
 }
 
 /**
- * Every source the config names: per cluster the admin API, and per broker its JMX exporter and Jolokia
+ * Every source the config names: per cluster the admin API (cluster state, log dirs), and per broker its JMX exporter and Jolokia
  * endpoints, listed (`jmx_url`, `jolokia_url`) or derived from the broker's host and the cluster's port.
  */
 export function sourcesOf(
@@ -43,11 +44,13 @@ export function sourcesOf(
   metrics: readonly JmxMetric[],
 ): Source[] {
   return config.clusters.flatMap((cluster) => {
+    const endpoint = kafkaEndpoint(cluster, env);
     const admin = clusterStateSource(
       cluster.name,
-      kafkaEndpoint(cluster, env),
+      endpoint,
       cluster.brokers.map((b) => b.id),
     );
+    const disk = diskSource(cluster.name, endpoint);
     const perBroker = cluster.brokers.flatMap((b) => {
       const out: Source[] = [];
       const jmx =
@@ -61,6 +64,6 @@ export function sourcesOf(
         out.push(jolokiaSource({ cluster: cluster.name, broker: String(b.id), url: jolokia }, metrics));
       return out;
     });
-    return [admin, ...perBroker];
+    return [admin, disk, ...perBroker];
   });
 }

@@ -75,11 +75,15 @@ function log4jFlag(): string {
   return `-Dlog4j2.configurationFile=file:${join(labResources, 'log4j2.properties')}`;
 }
 
-/** Formats a node's log dir with the cluster id (static voters: no --standalone). Throws with the tool's output. */
+/**
+ * Formats a node's log dir with the cluster id (static voters: no --standalone). The id is passed as
+ * `--cluster-id=ID`: a base64url id may start with '-', which the tool would take for an option.
+ * Throws with the tool's output.
+ */
 export async function formatNode(jars: KafkaJars, propertiesPath: string, clusterId: string): Promise<void> {
   const args = ['-Xmx256m', log4jFlag(), '-cp', jars.classpath, 'kafka.tools.StorageTool'];
   try {
-    await promisify(execFile)('java', [...args, 'format', '-t', clusterId, '-c', propertiesPath]);
+    await promisify(execFile)('java', [...args, 'format', `--cluster-id=${clusterId}`, '-c', propertiesPath]);
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(`formatting ${propertiesPath} failed:\n${stdout}${stderr}`);

@@ -137,6 +137,23 @@ export const catalog = {
       ),
     },
   },
+  log_dir: {
+    help: "Each broker's log directories, from the admin API (DescribeLogDirs v4, KIP-827: Kafka ≥ 3.3).",
+    tags: ['cluster', 'broker', 'log_dir'],
+    fields: {
+      total_bytes: gauge('integer', 'bytes', 'Size of the filesystem holding the dir.'),
+      usable_bytes: gauge('integer', 'bytes', 'Space left on it for Kafka.'),
+      used_bytes: gauge('integer', 'bytes', 'total_bytes − usable_bytes.'),
+      used_ratio: gauge('float', 'ratio', 'used_bytes / total_bytes (0..1).'),
+      partition_bytes: gauge('integer', 'bytes', 'Sum of the sizes of the partition replicas in the dir.'),
+      partitions: gauge('integer', 'partitions', 'Partition replicas in the dir.'),
+      offline: gauge(
+        'integer',
+        'bool',
+        '1 if the broker reports the dir offline (KAFKA_STORAGE_ERROR), else 0.',
+      ),
+    },
+  },
   scrape: {
     help: "The collector's own record of each target and cycle.",
     tags: ['cluster', 'target', 'source'],
