@@ -38,7 +38,7 @@ const connectionPoolBuilder = require('kafkajs/src/cluster/connectionPoolBuilder
 };
 const socketFactory = require('kafkajs/src/network/socketFactory') as () => unknown;
 const { createLogger, LEVELS } = require('kafkajs/src/loggers') as {
-  createLogger(options: { level: number; logCreator: () => () => void }): unknown;
+  createLogger: (options: { level: number; logCreator: () => () => void }) => unknown;
   LEVELS: { NOTHING: number };
 };
 const silent = (): unknown => createLogger({ level: LEVELS.NOTHING, logCreator: () => () => undefined });
