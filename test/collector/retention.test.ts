@@ -9,6 +9,13 @@ describe('retention policies and downsampling on the lab influxd', () => {
     const lab = currentLab();
     const database = uniqueName('rp').replaceAll('-', '_');
     const influx = await connectInflux({ url: lab.influx.url, database });
+    // Another database with the same queries must not confuse it (SHOW CONTINUOUS QUERIES lists them all).
+    const other = `${database}_other`;
+    const otherPlan = planRetention(other, {
+      raw: 7 * 86_400_000,
+      downsample: [{ every: 300_000, keep: 90 * 86_400_000 }],
+    });
+    await applyRetention(await connectInflux({ url: lab.influx.url, database: other }), other, otherPlan);
     const plan = planRetention(database, {
       raw: 7 * 86_400_000,
       downsample: [{ every: 300_000, keep: 90 * 86_400_000 }],
@@ -42,5 +49,6 @@ describe('retention policies and downsampling on the lab influxd', () => {
     );
     expect(row).toMatchObject({ under_replicated_partitions: 1, bytes_in_total: 3_000 });
     await influx.dropDatabase(database);
+    await influx.dropDatabase(other);
   });
 });

@@ -91,7 +91,9 @@ export async function applyRetention(
       changed.push(`altered retention policy ${p.name} (${p.durationHours}h)`);
     }
   }
-  const cqs = await client.showContinousQueries(database);
+  // SHOW CONTINUOUS QUERIES lists every database's queries, grouped by database: keep ours only.
+  const all = await client.query<{ name: string; query: string }>('SHOW CONTINUOUS QUERIES');
+  const cqs = all.groups().find((g) => g.name === database)?.rows ?? [];
   for (const q of plan.queries) {
     const found = cqs.find((c) => c.name === q.name);
     // InfluxDB stores the query with identifiers unquoted.
