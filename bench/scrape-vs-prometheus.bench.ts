@@ -27,7 +27,9 @@ function rssBytes(pid: number): number {
 /** A metric of Prometheus's own, summed over its label sets (2.42 labels samples_appended by type). */
 async function promMetric(port: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const values = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].map((m) => Number(m[1]));
+  const values = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].map((m) =>
+    Number(m[1]),
+  );
   return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0);
 }
 

@@ -2,7 +2,7 @@
 export class TargetError extends Error {}
 
 /**
- * GETs `url` and returns its body as text, failing after `timeoutMs` or once the body passes `maxBytes`
+ * Fetches `url` and returns its body's bytes, failing after `timeoutMs` or once the body passes `maxBytes`
  * (a broken or hostile target cannot exhaust memory).
  */
 export async function fetchBounded(
@@ -10,7 +10,7 @@ export async function fetchBounded(
   timeoutMs: number,
   maxBytes: number,
   init: RequestInit = {},
-): Promise<string> {
+): Promise<Buffer> {
   let res: Response;
   try {
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -52,5 +52,5 @@ export async function fetchBounded(
         : `read failed (${(error as Error).message})`,
     );
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

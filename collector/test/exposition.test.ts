@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelPairs, parseExposition, parseExpositionToArray } from '../src/exposition.ts';
+import { parseExposition, parseExpositionToArray } from '../src/exposition.ts';
 import { brokerExposition } from '../../test/fixtures/broker-exposition.ts';
 
 const one = (line: string) => parseExpositionToArray(`${line}\n`);
@@ -73,10 +73,18 @@ describe('parseExposition: well-formed lines', () => {
     expect(summary.errorCount).toBe(0);
   });
 
-  it('decodes label sets only on demand', () => {
-    const seen: string[] = [];
-    parseExposition('m{a="1",b="x\\"y"} 1\n', (_n, labels) => seen.push(labels));
-    expect(labelPairs(seen[0] ?? '')).toEqual(['a', '1', 'b', 'x"y']);
+  it('decodes label sets only on demand, from the fast path and from the full reader alike', () => {
+    const seen: string[][] = [];
+    parseExposition('m{a="1",b="x\\"y"} 1\nm{a="2"} 2\n', (_n, labels) => seen.push(labels.pairs()));
+    expect(seen).toEqual([
+      ['a', '1', 'b', 'x"y'],
+      ['a', '2'],
+    ]);
+  });
+
+  it('reads UTF-8 label values and a Buffer input', () => {
+    const { parsed } = parseExpositionToArray(Buffer.from('m{topic="zähler-€"} 1\n'));
+    expect(parsed).toEqual([{ name: 'm', labels: { topic: 'zähler-€' }, value: 1 }]);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { FieldValue, Sample } from '../../../model/src/sample.ts';
-import { defaultExpositionLimits, labelPairs, parseExposition } from '../exposition.ts';
+import { defaultExpositionLimits, parseExposition } from '../exposition.ts';
 import { fetchBounded } from '../http-body.ts';
 import type { Source } from '../source.ts';
 import type { ExpositionError, ExpositionLimits } from '../exposition.ts';
@@ -27,7 +27,7 @@ export interface MappedExposition {
  * sets are decoded only for names the catalog knows.
  */
 export function mapExposition(
-  text: string,
+  text: Buffer | string,
   target: ExpositionTarget,
   index: NameIndex,
   timeMs: number,
@@ -41,14 +41,14 @@ export function mapExposition(
   let kept = 0;
   const summary = parseExposition(
     text,
-    (name, labelText, value) => {
+    (name, labelSet, value) => {
       let matches = known.get(name);
       if (matches === undefined) {
         matches = index.get(name.toLowerCase()) ?? null;
         known.set(name, matches);
       }
       if (matches === null || !Number.isFinite(value)) return;
-      const pairs = labelPairs(labelText);
+      const pairs = labelSet.pairs();
       const labels = new Map<string, string>();
       for (let k = 0; k < pairs.length; k += 2)
         labels.set((pairs[k] ?? '').toLowerCase(), pairs[k + 1] ?? '');

@@ -107,7 +107,7 @@ export function jolokiaSource(target: JolokiaTarget, metrics: readonly JmxMetric
         headers: { 'content-type': 'application/json' },
         signal,
       });
-      const answers = JSON.parse(text) as unknown;
+      const answers = JSON.parse(text.toString('utf8')) as unknown;
       if (!Array.isArray(answers))
         throw new Error('Jolokia answered with something other than a bulk response');
       const mapped = mapJolokia(metrics, answers as ReadResponse[], target, nowMs);
