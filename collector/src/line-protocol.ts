@@ -8,10 +8,16 @@ const escapeKey = (s: string): string =>
 const escapeMeasurement = (s: string): string => s.replace(/[, \\]/g, (c) => `\\${c}`);
 const escapeString = (s: string): string => s.replace(/["\\]/g, (c) => `\\${c}`);
 
-/** Per measurement: its escaped name and which fields are integers, computed once. */
+/** How one field of a measurement is written: its `key=` prefix, and whether it is an integer. */
+interface FieldCodec {
+  prefix: string;
+  integer: boolean;
+}
+
+/** Per measurement, computed once: its escaped name and its fields' codecs (fields outside the catalog get one on first sight). */
 interface MeasurementCodec {
   name: string;
-  integers: ReadonlySet<string>;
+  fields: Map<string, FieldCodec>;
 }
 
 const codecs = new Map<string, MeasurementCodec>();
@@ -20,26 +26,39 @@ function codecOf(measurement: string): MeasurementCodec {
   let codec = codecs.get(measurement);
   if (codec === undefined) {
     const spec = (catalog as Record<string, MeasurementSpec>)[measurement];
-    const integers = new Set(
-      Object.entries(spec?.fields ?? {}).flatMap(([k, f]) => (f.type === 'integer' ? [k] : [])),
+    const fields = new Map(
+      Object.entries(spec?.fields ?? {}).map(([k, f]): [string, FieldCodec] => [
+        k,
+        { prefix: `${escapeKey(k)}=`, integer: f.type === 'integer' },
+      ]),
     );
-    codec = { name: escapeMeasurement(measurement), integers };
+    codec = { name: escapeMeasurement(measurement), fields };
     codecs.set(measurement, codec);
   }
   return codec;
 }
 
-/** Escaped tag and field keys and tag values repeat from point to point: escape each once per encode. */
-class EscapeCache {
-  private readonly seen = new Map<string, string>();
-  get(s: string): string {
-    let e = this.seen.get(s);
-    if (e === undefined) {
-      e = escapeKey(s);
-      if (this.seen.size < 100_000) this.seen.set(s, e);
-    }
-    return e;
+function fieldCodec(codec: MeasurementCodec, name: string): FieldCodec {
+  let field = codec.fields.get(name);
+  if (field === undefined) {
+    field = { prefix: `${escapeKey(name)}=`, integer: false };
+    if (codec.fields.size < 1_000) codec.fields.set(name, field);
   }
+  return field;
+}
+
+/** The tag order of one key list: sorted, with each key's `,key=` prefix. Cached by the list's text. */
+const tagPlans = new Map<string, { keys: string[]; prefixes: string[] }>();
+
+function tagPlan(keys: string[]): { keys: string[]; prefixes: string[] } {
+  const id = keys.join('\u0000');
+  let plan = tagPlans.get(id);
+  if (plan === undefined) {
+    const sorted = [...keys].sort();
+    plan = { keys: sorted, prefixes: sorted.map((k) => `,${escapeKey(k)}=`) };
+    if (tagPlans.size < 1_000) tagPlans.set(id, plan);
+  }
+  return plan;
 }
 
 /**
@@ -48,36 +67,36 @@ class EscapeCache {
  * fields are left out (InfluxDB 1.x stores neither), and a sample left with no field is skipped and counted.
  */
 export function encodeLines(samples: readonly Sample[]): { body: string; points: number; skipped: number } {
-  const escapes = new EscapeCache();
   let body = '';
   let points = 0;
   let skipped = 0;
   let lastKeys: string[] = [];
-  let lastSorted: string[] = [];
+  let plan = tagPlan([]);
   for (const sample of samples) {
     const codec = codecOf(sample.measurement);
-    let line = codec.name;
     const keys = Object.keys(sample.tags);
     if (keys.length !== lastKeys.length || keys.some((k, i) => k !== lastKeys[i])) {
       lastKeys = keys;
-      lastSorted = [...keys].sort();
+      plan = tagPlan(keys);
     }
-    for (const key of lastSorted) {
-      const value = sample.tags[key];
+    let line = codec.name;
+    for (let k = 0; k < plan.keys.length; k++) {
+      const value = sample.tags[plan.keys[k] ?? ''];
       if (value === undefined || value === '') continue;
-      line += `,${escapes.get(key)}=${escapes.get(value)}`;
+      line += `${plan.prefixes[k]}${escapeKey(value)}`;
     }
     let fields = '';
     for (const name in sample.fields) {
       const value = sample.fields[name];
+      const field = fieldCodec(codec, name);
       let encoded: string;
       if (typeof value === 'number') {
         if (!Number.isFinite(value)) continue;
-        encoded = codec.integers.has(name) ? `${Math.round(value)}i` : `${value}`;
+        encoded = field.integer ? `${Math.round(value)}i` : `${value}`;
       } else if (typeof value === 'string') encoded = `"${escapeString(value)}"`;
       else if (typeof value === 'boolean') encoded = value ? 'true' : 'false';
       else continue;
-      fields += `${fields === '' ? '' : ','}${escapes.get(name)}=${encoded}`;
+      fields += `${fields === '' ? '' : ','}${field.prefix}${encoded}`;
     }
     if (fields === '') {
       skipped += 1;
