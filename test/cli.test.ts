@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { catalog } from '../model/src/catalog.ts';
+import { connectInflux } from '../collector/src/sink/influx.ts';
 import { currentLab } from './lab/lab.ts';
 
 const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
@@ -95,6 +97,31 @@ describe('the lookout command', () => {
     expect(summary.targets).toHaveLength(8);
     expect(summary.targets.every((t) => t.up)).toBe(true);
     expect(summary.written).toBe(summary.points);
+
+    // Every catalog broker field, for every broker, from the text exporter and from Jolokia alike.
+    const influx = await connectInflux({ url: currentLab().influx.url, database: 'cli_once' });
+    const fields = Object.keys(catalog.broker.fields);
+    const rows = await influx.query<Record<string, unknown>>(
+      `SELECT ${fields.map((f) => `last("${f}") AS "${f}"`).join(', ')} FROM "broker" WHERE time > now() - 10m AND time <= now() + 1m GROUP BY "broker", "source"`,
+    );
+    expect(rows.map((r) => `${String(r.broker)}/${String(r.source)}`).sort()).toEqual([
+      '1/jmx',
+      '1/jolokia',
+      '2/jmx',
+      '2/jolokia',
+      '3/jmx',
+      '3/jolokia',
+    ]);
+    for (const row of rows) expect(fields.filter((f) => row[f] === null || row[f] === undefined)).toEqual([]);
+    const [cluster] = await influx.query<{ brokers: number }>(
+      `SELECT last("brokers_registered") AS brokers FROM "cluster" WHERE time > now() - 10m AND time <= now() + 1m`,
+    );
+    expect(cluster?.brokers).toBe(3);
+    const dirs = await influx.query<{ used: number }>(
+      `SELECT last("used_ratio") AS used FROM "log_dir" WHERE time > now() - 10m AND time <= now() + 1m GROUP BY "broker"`,
+    );
+    expect(dirs).toHaveLength(3);
+    await influx.dropDatabase('cli_once');
   });
 
   it('pause-broker and resume-broker hang and revive a broker', async () => {
