@@ -47,6 +47,10 @@ const cluster = z
       .optional(),
     brokers: z.array(broker).min(1),
     jmx: endpoint.optional(),
+    /** JMX exporter metric names to keep beyond the catalog (as `jmx_extra`): exact, or a prefix ending in `*`. */
+    keep: z
+      .array(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*\*?$/, 'a metric name, or a prefix ending in *'))
+      .default([]),
     jolokia: endpoint.optional(),
   })
   .strict();

@@ -6,7 +6,7 @@ import type { KafkaEndpoint } from './kafka/client.ts';
 import type { Source } from './source.ts';
 import { clusterStateSource } from './sources/cluster-state.ts';
 import { diskSource } from './sources/disk.ts';
-import { jmxTextSource } from './sources/jmx-text.ts';
+import { jmxTextSource, keepMatcher } from './sources/jmx-text.ts';
 import { jolokiaSource } from './sources/jolokia.ts';
 
 type Cluster = CollectorConfig['clusters'][number];
@@ -14,6 +14,11 @@ type Endpoint = NonNullable<Cluster['jmx']>;
 
 function endpointUrl(host: string, endpoint: Endpoint, defaultPath: string): string {
   return `${endpoint.scheme}://${host}:${endpoint.port}${endpoint.path ?? defaultPath}`;
+}
+
+function keepOf(cluster: Cluster): { keep?: (name: string) => boolean } {
+  const keep = keepMatcher(cluster.keep);
+  return keep === undefined ? {} : { keep };
 }
 
 /** The admin-API endpoint of a cluster, with its secret from `env` (checked present at load). */
@@ -56,7 +61,9 @@ export function sourcesOf(
       const jmx =
         b.jmx_url ?? (cluster.jmx === undefined ? undefined : endpointUrl(b.host, cluster.jmx, '/metrics'));
       if (jmx !== undefined)
-        out.push(jmxTextSource({ cluster: cluster.name, broker: String(b.id), url: jmx }, index));
+        out.push(
+          jmxTextSource({ cluster: cluster.name, broker: String(b.id), url: jmx, ...keepOf(cluster) }, index),
+        );
       const jolokia =
         b.jolokia_url ??
         (cluster.jolokia === undefined ? undefined : endpointUrl(b.host, cluster.jolokia, '/jolokia/'));

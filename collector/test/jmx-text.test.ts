@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { catalog } from '../../model/src/catalog.ts';
 import { jmxMetrics } from '../../model/src/jmx.ts';
 import { buildNameIndex } from '../src/jmx-names.ts';
-import { mapExposition } from '../src/sources/jmx-text.ts';
+import { keepMatcher, mapExposition } from '../src/sources/jmx-text.ts';
 
 const index = buildNameIndex(jmxMetrics);
 const target = { cluster: 'c1', broker: '2' };
@@ -96,5 +96,47 @@ describe('mapExposition: one catalog whatever the exporter config calls things',
       timeMs: 1_000,
     });
     expect(Object.keys(sample?.tags ?? {})).toEqual(catalog.broker.tags);
+  });
+});
+
+describe('mapExposition: metrics kept beyond the catalog', () => {
+  it('stores configured names and prefixes as jmx_extra with their labels as tags, and nothing else', () => {
+    const text = [
+      'kafka_log_log_size{topic="orders",partition="0",} 1234',
+      'kafka_log_log_numlogsegments{topic="orders",partition="0",} 2',
+      'kafka_cluster_partition_underreplicated{topic="orders",partition="0",} 0',
+      'custom_metric{cluster="x"} 5',
+      'kafka_server_replicamanager_leadercount 4',
+    ].join('\n');
+    const keep = keepMatcher(['kafka_log_log_size', 'custom_*']);
+    const mapped = mapExposition(text, { ...target, ...(keep === undefined ? {} : { keep }) }, index, 1_000);
+    const extra = mapped.samples.filter((s) => s.measurement === 'jmx_extra');
+    expect(extra).toEqual([
+      {
+        measurement: 'jmx_extra',
+        tags: {
+          cluster: 'c1',
+          broker: '2',
+          source: 'jmx',
+          metric: 'kafka_log_log_size',
+          topic: 'orders',
+          partition: '0',
+        },
+        fields: { value: 1234 },
+        timeMs: 1_000,
+      },
+      {
+        measurement: 'jmx_extra',
+        tags: { cluster: 'c1', broker: '2', source: 'jmx', metric: 'custom_metric', label_cluster: 'x' },
+        fields: { value: 5 },
+        timeMs: 1_000,
+      },
+    ]);
+    expect(mapped.samples.find((s) => s.measurement === 'broker')?.fields).toEqual({ leader_count: 4 });
+    expect(mapped.kept).toBe(3);
+  });
+
+  it('keeps nothing extra without configuration', () => {
+    expect(keepMatcher([])).toBeUndefined();
   });
 });

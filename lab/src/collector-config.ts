@@ -22,6 +22,7 @@ export function labCollectorConfig(
         name: 'lab',
         bootstrap: state.brokers.map((b) => `127.0.0.1:${b.port}`),
         client_id: 'lookout-collector',
+        keep: [],
         brokers: state.brokers.map((b) => ({
           id: b.id,
           host: '127.0.0.1',

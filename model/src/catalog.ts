@@ -154,6 +154,13 @@ export const catalog = {
       ),
     },
   },
+  jmx_extra: {
+    help: "Exporter metrics outside the catalog that a cluster's config keeps (`jmx.keep`); the exposition's own labels become further tags.",
+    tags: ['cluster', 'broker', 'source', 'metric'],
+    fields: {
+      value: gauge('float', 'as exposed', 'The sample value, unchanged.'),
+    },
+  },
   scrape: {
     help: "The collector's own record of each target and cycle.",
     tags: ['cluster', 'target', 'source'],

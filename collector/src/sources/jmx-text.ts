@@ -6,10 +6,43 @@ import type { ExpositionError, ExpositionLimits } from '../exposition.ts';
 import { chooseMatch } from '../jmx-names.ts';
 import type { NameIndex, NameMatch } from '../jmx-names.ts';
 
-/** Whose exposition this is. */
+/** Whose exposition this is, and which metrics outside the catalog it keeps. */
 export interface ExpositionTarget {
   cluster: string;
   broker: string;
+  /** Exposition names kept as `jmx_extra` samples although the catalog does not name them. */
+  keep?: (name: string) => boolean;
+}
+
+const reservedTags = new Set(['cluster', 'broker', 'source', 'metric']);
+
+/** A configured non-catalog metric: `jmx_extra`, its name in `metric`, its labels as tags. */
+function extraSample(
+  name: string,
+  pairs: string[],
+  value: number,
+  target: ExpositionTarget,
+  timeMs: number,
+): Sample {
+  const tags: Record<string, string> = {
+    cluster: target.cluster,
+    broker: target.broker,
+    source: 'jmx',
+    metric: name,
+  };
+  for (let k = 0; k < pairs.length; k += 2) {
+    const label = (pairs[k] ?? '').toLowerCase();
+    tags[reservedTags.has(label) ? `label_${label}` : label] = pairs[k + 1] ?? '';
+  }
+  return { measurement: 'jmx_extra', tags, fields: { value }, timeMs };
+}
+
+/** A `keep` predicate from config: exact names, or prefixes written with a trailing `*`. */
+export function keepMatcher(patterns: readonly string[]): ((name: string) => boolean) | undefined {
+  if (patterns.length === 0) return undefined;
+  const exact = new Set(patterns.filter((p) => !p.endsWith('*')));
+  const prefixes = patterns.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
+  return (name) => exact.has(name) || prefixes.some((p) => name.startsWith(p));
 }
 
 /** Catalog samples from one exposition, and what the parse saw. */
@@ -33,7 +66,8 @@ export function mapExposition(
   timeMs: number,
   limits?: ExpositionLimits,
 ): MappedExposition {
-  const known = new Map<string, readonly NameMatch[] | null>();
+  const known = new Map<string, readonly NameMatch[] | 'extra' | null>();
+  const extras: Sample[] = [];
   const points = new Map<
     string,
     { tags: Record<string, string>; fields: Record<string, FieldValue>; m: string }
@@ -44,10 +78,15 @@ export function mapExposition(
     (name, labelSet, value) => {
       let matches = known.get(name);
       if (matches === undefined) {
-        matches = index.get(name.toLowerCase()) ?? null;
+        matches = index.get(name.toLowerCase()) ?? (target.keep?.(name) === true ? 'extra' : null);
         known.set(name, matches);
       }
       if (matches === null || !Number.isFinite(value)) return;
+      if (matches === 'extra') {
+        extras.push(extraSample(name, labelSet.pairs(), value, target, timeMs));
+        kept += 1;
+        return;
+      }
       const pairs = labelSet.pairs();
       const labels = new Map<string, string>();
       for (let k = 0; k < pairs.length; k += 2)
@@ -69,12 +108,13 @@ export function mapExposition(
     },
     limits,
   );
-  const samples = [...points.values()].map((p) => ({
+  const samples: Sample[] = [...points.values()].map((p) => ({
     measurement: p.m,
     tags: p.tags,
     fields: p.fields,
     timeMs,
   }));
+  samples.push(...extras);
   return { samples, exposed: summary.samples, kept, errorCount: summary.errorCount, errors: summary.errors };
 }
 
