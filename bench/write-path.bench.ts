@@ -84,6 +84,7 @@ export default async function bench(): Promise<BenchResult[]> {
         o.push(await ours());
       }
     }
+    const input = `${points} broker_topic points (3 fields, 4 tags), ${batchSize}-point batches, 1 writer, InfluxDB 1.6 on loopback`;
     const p: number[] = [];
     for (let k = 0; k < runs; k++) p.push(await pkg());
     return [
@@ -94,7 +95,7 @@ export default async function bench(): Promise<BenchResult[]> {
         peer: Math.round(median(p)),
         peerName: 'influx 5.12 writePoints',
         better: 'higher',
-        input: `${points} broker_topic points (3 fields, 4 tags), ${batchSize}-point batches, 1 writer, InfluxDB 1.6 on loopback`,
+        input,
         runs,
       }),
       result({
@@ -104,7 +105,7 @@ export default async function bench(): Promise<BenchResult[]> {
         peer: Math.round(median(r)),
         peerName: 'raw line-protocol HTTP writer (pre-encoded)',
         better: 'higher',
-        input: `${points} broker_topic points (3 fields, 4 tags), ${batchSize}-point batches, 1 writer, InfluxDB 1.6 on loopback`,
+        input,
         runs,
       }),
     ];

@@ -15,14 +15,18 @@ export interface LineSample {
   timestampMs: number | undefined;
 }
 
-const SPACE = 32;
-const TAB = 9;
-const LBRACE = 123;
-const RBRACE = 125;
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COMMA = 44;
-const EQUALS = 61;
+/** The characters the format is made of, as char codes (shared with the byte-level fast path). */
+export const NL = 10;
+export const CR = 13;
+export const SPACE = 32;
+export const TAB = 9;
+export const HASH = 35;
+export const LBRACE = 123;
+export const RBRACE = 125;
+export const QUOTE = 34;
+export const BACKSLASH = 92;
+export const COMMA = 44;
+export const EQUALS = 61;
 
 /** `[a-zA-Z_:]` */
 export function isNameStart(c: number): boolean {

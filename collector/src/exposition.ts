@@ -6,7 +6,22 @@
  * are read, and label sets are decoded only on demand, so a caller that keeps a few metrics pays little
  * for the rest.
  */
-import { LineError, labelPairs, readComment, readSampleLine } from './exposition-line.ts';
+import {
+  BACKSLASH,
+  COMMA,
+  CR,
+  EQUALS,
+  HASH,
+  LBRACE,
+  LineError,
+  NL,
+  QUOTE,
+  RBRACE,
+  SPACE,
+  labelPairs,
+  readComment,
+  readSampleLine,
+} from './exposition-line.ts';
 
 /** The metric types a `# TYPE` line can declare. */
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
@@ -57,17 +72,6 @@ export interface ExpositionSummary {
   /** Declared types by metric family name. */
   types: Map<string, MetricType>;
 }
-
-const NL = 10;
-const CR = 13;
-const SPACE = 32;
-const HASH = 35;
-const LBRACE = 123;
-const RBRACE = 125;
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COMMA = 44;
-const EQUALS = 61;
 
 /** Name characters by byte: 2 = may start a name (`[a-zA-Z_:]`), 1 = digit, 0 = neither. */
 const nameClass = new Uint8Array(256);
