@@ -80,6 +80,12 @@ for (let c = 0; c < 256; c++) {
     (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 ? 2 : c >= 48 && c <= 57 ? 1 : 0;
 }
 
+/** Bytes that end the fast scan of a label value: the closing quote, and what the fast path leaves to the full reader. */
+const valueStop = new Uint8Array(256);
+valueStop[QUOTE] = 1;
+valueStop[BACKSLASH] = 1;
+valueStop[NL] = 1;
+
 /** Label set of a fast-path sample: a span of the body, decoded on demand. */
 class ByteLabels implements LabelSet {
   buf: Buffer = Buffer.alloc(0);
@@ -191,7 +197,8 @@ function fastLine(
   else {
     if (nameClass[b[i] ?? 0] !== 2) return -1;
     i++;
-    while (i < maxEnd && nameClass[b[i] ?? 0] !== 0) i++;
+    while ((nameClass[b[i] as number] as number) > 0) i++;
+    if (i >= maxEnd) return -1;
     name = b.toString('latin1', start, i);
     f.lastStart = start;
     f.lastLength = i - start;
@@ -205,13 +212,11 @@ function fastLine(
     while ((c = b[i]) !== RBRACE) {
       if (nameClass[c ?? 0] !== 2) return -1;
       i++;
-      while (nameClass[b[i] ?? 0] !== 0) i++;
+      while ((nameClass[b[i] as number] as number) > 0) i++;
       if (b[i] !== EQUALS || b[i + 1] !== QUOTE) return -1;
       i += 2;
-      while ((c = b[i]) !== QUOTE) {
-        if (c === BACKSLASH || c === NL || i >= maxEnd) return -1;
-        i++;
-      }
+      while (valueStop[b[i] as number] === 0) i++;
+      if (b[i] !== QUOTE || i >= maxEnd) return -1; // an escape, a line break or the end: the full reader
       if (++count > limits.maxLabels) return -1;
       c = b[++i];
       if (c === COMMA) i++;
