@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatConfigErrors } from '../../model/src/config-file.ts';
+import { jmxMetrics } from '../../model/src/jmx.ts';
 import { loadCollectorConfig } from '../src/config.ts';
+import { buildNameIndex } from '../src/jmx-names.ts';
+import { sourcesOf } from '../src/targets.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lookout-config-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -84,5 +87,28 @@ describe('collector config', () => {
     if (!broken.ok) expect(broken.errors[0]?.file).toContain('broken.yaml');
     const missing = loadCollectorConfig(join(dir, 'nope.yaml'), {});
     expect(!missing.ok && missing.errors[0]?.message).toContain('cannot read');
+  });
+});
+
+describe('sourcesOf', () => {
+  it('builds, per cluster, the admin and log-dir sources and each broker’s JMX and Jolokia targets', () => {
+    const two = good.replace(
+      'clusters:\n',
+      'clusters:\n  - name: dev\n    bootstrap: [dev-1:9092]\n    brokers: [{ id: 7, host: dev-1, jmx_url: "http://dev-1:9999/metrics" }]\n',
+    );
+    const result = loadCollectorConfig(file('two.yaml', two), { KAFKA_PASSWORD: 'x' });
+    if (!result.ok) throw new Error(formatConfigErrors(result.errors));
+    const sources = sourcesOf(result.value, { KAFKA_PASSWORD: 'x' }, buildNameIndex(jmxMetrics), jmxMetrics);
+    expect(sources.map((s) => `${s.cluster} ${s.kind} ${s.target}`)).toEqual([
+      'dev admin admin dev-1:9092',
+      'dev disk log dirs dev-1:9092',
+      'dev jmx broker 7 dev-1:9999',
+      'prod-eu admin admin kafka-1:9092,kafka-2:9092',
+      'prod-eu disk log dirs kafka-1:9092,kafka-2:9092',
+      'prod-eu jmx broker 1 kafka-1:7071',
+      'prod-eu jolokia broker 1 kafka-1:8778',
+      'prod-eu jmx broker 2 kafka-2:7071',
+      'prod-eu jolokia broker 2 kafka-2:8778',
+    ]);
   });
 });
