@@ -1,15 +1,12 @@
-import { createRequire } from 'node:module';
+import { DecoderClass as KafkaDecoder, EncoderClass as KafkaEncoder, withEachBroker } from './brokers.ts';
 import type { KafkaEndpoint } from './client.ts';
 import { createKafka } from './client.ts';
 
 /**
- * DescribeLogDirs v4 (KIP-827: total and usable bytes per log dir), which kafkajs 2.2 does not implement.
- * It is sent over kafkajs's own broker connection (so SASL and TLS work as for every other call), with
- * kafkajs's encoder, in the same way kafkajs writes its flexible-version requests. kafkajs 2.2.4 is pinned;
- * these internals live in this one file.
+ * DescribeLogDirs v4 (KIP-827: total and usable bytes per log dir), which kafkajs 2.2 does not implement:
+ * encoded with kafkajs's encoder the way kafkajs writes its flexible-version requests, sent over a direct
+ * broker connection (brokers.ts), decoded here.
  */
-const require = createRequire(import.meta.url);
-
 interface Encoder {
   writeInt16(v: number): Encoder;
   writeUVarIntBytes(v?: Buffer): Encoder;
@@ -24,24 +21,9 @@ interface Decoder {
   readUVarIntString(): string;
   readUVarIntArray<T>(read: (d: Decoder) => T): T[];
 }
-interface BrokerConnection {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  connectionPool: { send(request: unknown): Promise<unknown> };
-}
 
-const EncoderClass = require('kafkajs/src/protocol/encoder') as new () => Encoder;
-const DecoderClass = require('kafkajs/src/protocol/decoder') as new (data: Buffer) => Decoder;
-const Broker = require('kafkajs/src/broker') as new (options: object) => BrokerConnection;
-const connectionPoolBuilder = require('kafkajs/src/cluster/connectionPoolBuilder') as (options: object) => {
-  build(destination: { host: string; port: number }): Promise<unknown>;
-};
-const socketFactory = require('kafkajs/src/network/socketFactory') as () => unknown;
-const { createLogger, LEVELS } = require('kafkajs/src/loggers') as {
-  createLogger: (options: { level: number; logCreator: () => () => void }) => unknown;
-  LEVELS: { NOTHING: number };
-};
-const silent = (): unknown => createLogger({ level: LEVELS.NOTHING, logCreator: () => () => undefined });
+const EncoderClass = KafkaEncoder as new () => Encoder;
+const DecoderClass = KafkaDecoder as new (data: Buffer) => Decoder;
 
 /** One log directory of one broker. Sizes are bytes; -1 where the broker does not know them. */
 export interface LogDir {
@@ -109,44 +91,17 @@ export async function describeLogDirs(
   } finally {
     await admin.disconnect();
   }
-  const requestTimeout = endpoint.requestTimeoutMs ?? 10_000;
-  const pools = connectionPoolBuilder({
-    socketFactory: socketFactory(),
-    brokers: endpoint.brokers,
-    ssl:
-      endpoint.tls === undefined
-        ? undefined
-        : {
-            rejectUnauthorized: endpoint.tls.verify,
-            ...(endpoint.tls.ca === undefined ? {} : { ca: [endpoint.tls.ca] }),
-          },
-    sasl: endpoint.sasl,
-    clientId: endpoint.clientId,
-    requestTimeout,
-    connectionTimeout: Math.max(1_000, Math.round(requestTimeout / 3)),
-    logger: silent(),
-  });
-  const results = await Promise.allSettled(
-    brokers.map(async (b) => {
-      const broker = new Broker({
-        connectionPool: await pools.build({ host: b.host, port: b.port }),
-        logger: silent(),
-        nodeId: b.nodeId,
-      });
-      await broker.connect();
-      try {
-        return (await broker.connectionPool.send({
-          request: describeLogDirsV4,
-          response: {
-            decode: (raw: Buffer) => Promise.resolve(decodeLogDirs(b.nodeId, raw)),
-            parse: (data: LogDir[]) => Promise.resolve(data),
-          },
-          requestTimeout,
-        })) as LogDir[];
-      } finally {
-        await broker.disconnect();
-      }
-    }),
+  const results = await withEachBroker(
+    endpoint,
+    brokers,
+    async (broker) =>
+      (await broker.send({
+        request: describeLogDirsV4,
+        response: {
+          decode: (raw: Buffer) => Promise.resolve(decodeLogDirs(broker.nodeId, raw)),
+          parse: (data: LogDir[]) => Promise.resolve(data),
+        },
+      })) as LogDir[],
   );
   const dirs: LogDir[] = [];
   const errors: string[] = [];
