@@ -94,7 +94,7 @@ describe('the lookout command', () => {
     );
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as { targets: { up: boolean }[]; points: number; written: number };
-    expect(summary.targets).toHaveLength(8);
+    expect(summary.targets).toHaveLength(9);
     expect(summary.targets.every((t) => t.up)).toBe(true);
     expect(summary.written).toBe(summary.points);
 

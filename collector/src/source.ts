@@ -16,7 +16,7 @@ export interface Source {
   cluster: string;
   /** What is scraped, as it appears in the `scrape` measurement's `target` tag (no credentials). */
   target: string;
-  kind: 'jmx' | 'jolokia' | 'admin' | 'disk';
+  kind: 'jmx' | 'jolokia' | 'admin' | 'disk' | 'lag';
   collect(nowMs: number, signal: AbortSignal): Promise<Collected>;
 }
 

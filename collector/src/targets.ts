@@ -5,6 +5,7 @@ import type { NameIndex } from './jmx-names.ts';
 import type { KafkaEndpoint } from './kafka/client.ts';
 import type { Source } from './source.ts';
 import { clusterStateSource } from './sources/cluster-state.ts';
+import { consumerLagSource } from './sources/consumer-lag.ts';
 import { diskSource } from './sources/disk.ts';
 import { jmxTextSource, keepMatcher } from './sources/jmx-text.ts';
 import { jolokiaSource } from './sources/jolokia.ts';
@@ -39,7 +40,7 @@ export function kafkaEndpoint(cluster: Cluster, env: NodeJS.ProcessEnv): KafkaEn
 }
 
 /**
- * Every source the config names: per cluster the admin API (cluster state, log dirs), and per broker its JMX exporter and Jolokia
+ * Every source the config names: per cluster the admin API (cluster state, log dirs, consumer lag), and per broker its JMX exporter and Jolokia
  * endpoints, listed (`jmx_url`, `jolokia_url`) or derived from the broker's host and the cluster's port.
  */
 export function sourcesOf(
@@ -71,6 +72,6 @@ export function sourcesOf(
         out.push(jolokiaSource({ cluster: cluster.name, broker: String(b.id), url: jolokia }, metrics));
       return out;
     });
-    return [admin, disk, ...perBroker];
+    return [admin, disk, consumerLagSource(cluster.name, endpoint), ...perBroker];
   });
 }

@@ -102,9 +102,11 @@ describe('sourcesOf', () => {
     expect(sources.map((s) => `${s.cluster} ${s.kind} ${s.target}`)).toEqual([
       'dev admin admin dev-1:9092',
       'dev disk log dirs dev-1:9092',
+      'dev lag consumer groups dev-1:9092',
       'dev jmx broker 7 dev-1:9999',
       'prod-eu admin admin kafka-1:9092,kafka-2:9092',
       'prod-eu disk log dirs kafka-1:9092,kafka-2:9092',
+      'prod-eu lag consumer groups kafka-1:9092,kafka-2:9092',
       'prod-eu jmx broker 1 kafka-1:7071',
       'prod-eu jolokia broker 1 kafka-1:8778',
       'prod-eu jmx broker 2 kafka-2:7071',

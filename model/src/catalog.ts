@@ -154,6 +154,54 @@ export const catalog = {
       ),
     },
   },
+  consumer_lag: {
+    help: "Each consumer group's position on each partition it has committed offsets for, from the admin API. Committed offsets are read before log-end offsets, so lag is never negative.",
+    tags: ['cluster', 'group', 'topic', 'partition', 'tenant'],
+    fields: {
+      committed_offset: gauge('integer', 'offset', 'The group’s committed offset (absent when it has none).'),
+      log_end_offset: gauge('integer', 'offset', 'The partition’s log-end offset (high watermark).'),
+      log_start_offset: gauge('integer', 'offset', 'The partition’s log-start offset.'),
+      lag_messages: gauge(
+        'integer',
+        'messages',
+        'Messages left to read: log end − max(committed, log start).',
+      ),
+      lost_messages: gauge(
+        'integer',
+        'messages',
+        'Messages deleted by retention before the group read them: log start − committed, when positive.',
+      ),
+      has_commit: gauge(
+        'integer',
+        'bool',
+        '1 if the group has committed an offset for the partition, else 0.',
+      ),
+    },
+  },
+  consumer_group: {
+    help: 'Each consumer group, with its lag summed and maxed over its partitions. Groups with no members stay while they have committed offsets.',
+    tags: ['cluster', 'group', 'tenant'],
+    fields: {
+      state: gauge('string', 'state', 'Stable, Empty, PreparingRebalance, CompletingRebalance, Dead.'),
+      members: gauge('integer', 'members', 'Members of the group.'),
+      partitions: gauge('integer', 'partitions', 'Partitions with a committed offset.'),
+      lag_messages_sum: gauge('integer', 'messages', 'Sum of lag_messages over its partitions.'),
+      lag_messages_max: gauge('integer', 'messages', 'Largest lag_messages of one partition.'),
+      lost_messages_sum: gauge('integer', 'messages', 'Sum of lost_messages over its partitions.'),
+    },
+  },
+  consumer_group_topic: {
+    help: "A group's lag per topic, summed and maxed over the topic's partitions.",
+    tags: ['cluster', 'group', 'topic', 'tenant'],
+    fields: {
+      lag_messages_sum: gauge('integer', 'messages', 'Sum of lag_messages over the topic’s partitions.'),
+      lag_messages_max: gauge(
+        'integer',
+        'messages',
+        'Largest lag_messages of one of the topic’s partitions.',
+      ),
+    },
+  },
   jmx_extra: {
     help: "Exporter metrics outside the catalog that a cluster's config keeps (`jmx.keep`); the exposition's own labels become further tags.",
     tags: ['cluster', 'broker', 'source', 'metric'],

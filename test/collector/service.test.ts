@@ -41,7 +41,7 @@ describe('the collector service on the lab', () => {
       `SELECT count("up") AS n FROM "scrape" WHERE time > now() - 1m AND time <= now() GROUP BY time(2s) fill(none)`,
     );
     expect(rows.length).toBeGreaterThanOrEqual(2);
-    expect(rows.every((r) => r.n === 8)).toBe(true);
+    expect(rows.every((r) => r.n === 9)).toBe(true);
     expect((await influx.showRetentionPolicies(database)).find((p) => p.default)?.name).toBe('raw');
     await influx.dropDatabase(database);
   }, 30_000);

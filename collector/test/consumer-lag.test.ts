@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { partitionKey } from '../src/kafka/lag.ts';
+import type { LagSnapshot } from '../src/kafka/lag.ts';
+import { lagSamples } from '../src/sources/consumer-lag.ts';
+
+const snap: LagSnapshot = {
+  groups: [
+    {
+      group: 'billing',
+      state: 'Empty',
+      members: 0,
+      committed: [
+        { topic: 'orders', partition: 0, offset: 90 }, // 10 behind
+        { topic: 'orders', partition: 1, offset: 3 }, // behind log start 10: 7 lost, 40 left
+        { topic: 'orders', partition: 2, offset: -1 }, // nothing committed
+        { topic: 'clicks', partition: 0, offset: 5 }, // caught up
+      ],
+    },
+  ],
+  logs: new Map([
+    [partitionKey('orders', 0), { start: 0, end: 100 }],
+    [partitionKey('orders', 1), { start: 10, end: 50 }],
+    [partitionKey('orders', 2), { start: 0, end: 8 }],
+    [partitionKey('clicks', 0), { start: 0, end: 5 }],
+  ]),
+  rpcs: { listGroups: 0, describeGroups: 0, offsetFetch: 0, metadata: 0, listOffsets: 0 },
+  errors: [],
+};
+
+describe('lagSamples', () => {
+  const samples = lagSamples('c1', snap, 7, (g) => (g === 'billing' ? 'payments' : ''));
+  const partition = (topic: string, p: number) =>
+    samples.find(
+      (s) => s.measurement === 'consumer_lag' && s.tags.topic === topic && s.tags.partition === String(p),
+    )?.fields;
+
+  it('computes lag per partition, lost messages behind log start, and marks partitions without a commit', () => {
+    expect(partition('orders', 0)).toMatchObject({ lag_messages: 10, lost_messages: 0, has_commit: 1 });
+    expect(partition('orders', 1)).toMatchObject({
+      lag_messages: 40,
+      lost_messages: 7,
+      committed_offset: 3,
+      log_start_offset: 10,
+    });
+    expect(partition('orders', 2)).toEqual({ has_commit: 0, log_end_offset: 8, log_start_offset: 0 });
+    expect(partition('clicks', 0)).toMatchObject({ lag_messages: 0 });
+  });
+
+  it('aggregates per group and per group and topic, keeping an Empty group, with its tenant', () => {
+    const group = samples.find((s) => s.measurement === 'consumer_group');
+    expect(group).toEqual({
+      measurement: 'consumer_group',
+      tags: { cluster: 'c1', group: 'billing', tenant: 'payments' },
+      fields: {
+        state: 'Empty',
+        members: 0,
+        partitions: 3,
+        lag_messages_sum: 50,
+        lag_messages_max: 40,
+        lost_messages_sum: 7,
+      },
+      timeMs: 7,
+    });
+    const topics = samples
+      .filter((s) => s.measurement === 'consumer_group_topic')
+      .map((s) => [s.tags.topic, s.fields]);
+    expect(topics).toEqual([
+      ['orders', { lag_messages_sum: 50, lag_messages_max: 40 }],
+      ['clicks', { lag_messages_sum: 0, lag_messages_max: 0 }],
+    ]);
+  });
+
+  it('never reports a negative lag, even if a commit is ahead of the end read', () => {
+    const ahead: LagSnapshot = {
+      ...snap,
+      groups: [
+        {
+          group: 'g',
+          state: 'Stable',
+          members: 1,
+          committed: [{ topic: 'clicks', partition: 0, offset: 9 }],
+        },
+      ],
+    };
+    expect(
+      lagSamples('c1', ahead, 0, () => '').find((s) => s.measurement === 'consumer_lag')?.fields.lag_messages,
+    ).toBe(0);
+  });
+});
