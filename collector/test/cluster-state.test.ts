@@ -21,8 +21,11 @@ describe('clusterSamples', () => {
       p('clicks', 0, 1, [1, 3], [1, 3]), // healthy, topic with no known min ISR
     ],
     minIsr: new Map([['orders', 2]]),
+    retention: new Map([['orders', { ms: 604_800_000, bytes: -1 }]]),
   };
-  const [cluster, ...brokers] = clusterSamples('c1', snap, [1, 2, 3], 9);
+  const all = clusterSamples('c1', snap, [1, 2, 3], 9);
+  const cluster = all.find((s) => s.measurement === 'cluster');
+  const brokers = all.filter((s) => s.measurement === 'cluster_broker');
 
   it('counts replication health per cluster', () => {
     expect(cluster).toEqual({
@@ -49,6 +52,27 @@ describe('clusterSamples', () => {
       ['1', { registered: 1, leader_partitions: 2, replica_partitions: 3, out_of_sync_replicas: 1 }],
       ['2', { registered: 0, leader_partitions: 0, replica_partitions: 3, out_of_sync_replicas: 3 }],
       ['3', { registered: 1, leader_partitions: 1, replica_partitions: 3, out_of_sync_replicas: 0 }],
+    ]);
+  });
+
+  it('describes each topic with its settings, leaving out what it could not read', () => {
+    expect(all.filter((s) => s.measurement === 'topic').map((s) => [s.tags.topic, s.fields])).toEqual([
+      [
+        'orders',
+        {
+          partitions: 3,
+          replication_factor: 3,
+          min_insync_replicas: 2,
+          retention_ms: 604_800_000,
+          retention_bytes: -1,
+          under_replicated_partitions: 3,
+          offline_partitions: 1,
+        },
+      ],
+      [
+        'clicks',
+        { partitions: 1, replication_factor: 2, under_replicated_partitions: 0, offline_partitions: 0 },
+      ],
     ]);
   });
 

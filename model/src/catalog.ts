@@ -123,6 +123,31 @@ export const catalog = {
       ),
     },
   },
+  topic: {
+    help: 'Each topic: its size in partitions, its replication and retention settings, its replication health.',
+    tags: ['cluster', 'topic'],
+    fields: {
+      partitions: gauge('integer', 'partitions', 'Partitions of the topic.'),
+      replication_factor: gauge('integer', 'replicas', 'Largest replica set of its partitions.'),
+      min_insync_replicas: gauge('integer', 'replicas', 'The topic’s min.insync.replicas.'),
+      retention_ms: gauge(
+        'integer',
+        'ms',
+        'The topic’s retention.ms (-1: unbounded): how long a stopped group has before it loses data.',
+      ),
+      retention_bytes: gauge(
+        'integer',
+        'bytes',
+        'The topic’s retention.bytes per partition (-1: unbounded).',
+      ),
+      under_replicated_partitions: gauge(
+        'integer',
+        'partitions',
+        'Partitions whose ISR is smaller than their replica set.',
+      ),
+      offline_partitions: gauge('integer', 'partitions', 'Partitions without a leader.'),
+    },
+  },
   cluster_broker: {
     help: "Each expected or registered broker's share of the cluster, from the admin API.",
     tags: ['cluster', 'broker'],

@@ -17,10 +17,13 @@ export interface ClusterSnapshot {
   partitions: PartitionState[];
   /** min.insync.replicas per topic (topics whose config could not be read are absent). */
   minIsr: Map<string, number>;
+  /** retention.ms and retention.bytes per topic (-1: unbounded). */
+  retention: Map<string, { ms: number; bytes: number }>;
 }
 
 /**
- * Reads brokers, controller, every partition's leader/replicas/ISR and every topic's min.insync.replicas:
+ * Reads brokers, controller, every partition's leader/replicas/ISR and every topic's min.insync.replicas and
+ * retention:
  * one Metadata request and one DescribeConfigs for all topics. Internal topics are included.
  */
 export async function readClusterSnapshot(endpoint: KafkaEndpoint): Promise<ClusterSnapshot> {
@@ -39,18 +42,26 @@ export async function readClusterSnapshot(endpoint: KafkaEndpoint): Promise<Clus
       })),
     );
     const minIsr = new Map<string, number>();
+    const retention = new Map<string, { ms: number; bytes: number }>();
     if (topics.length > 0) {
       const configs = await admin.describeConfigs({
         includeSynonyms: false,
         resources: topics.map((t) => ({
           type: ConfigResourceTypes.TOPIC,
           name: t.name,
-          configNames: ['min.insync.replicas'],
+          configNames: ['min.insync.replicas', 'retention.ms', 'retention.bytes'],
         })),
       });
       for (const r of configs.resources) {
-        const value = r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue;
-        if (r.errorCode === 0 && value !== undefined) minIsr.set(r.resourceName, Number(value));
+        if (r.errorCode !== 0) continue;
+        const value = (name: string): string | undefined =>
+          r.configEntries.find((e) => e.configName === name)?.configValue;
+        const isr = value('min.insync.replicas');
+        if (isr !== undefined) minIsr.set(r.resourceName, Number(isr));
+        retention.set(r.resourceName, {
+          ms: Number(value('retention.ms') ?? -1),
+          bytes: Number(value('retention.bytes') ?? -1),
+        });
       }
     }
     return {
@@ -58,6 +69,7 @@ export async function readClusterSnapshot(endpoint: KafkaEndpoint): Promise<Clus
       controller: cluster.controller,
       partitions,
       minIsr,
+      retention,
     };
   } finally {
     await admin.disconnect();

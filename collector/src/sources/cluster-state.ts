@@ -64,7 +64,37 @@ export function clusterSamples(
     fields: { registered: registered.has(id) ? 1 : 0, ...perBroker.get(id) },
     timeMs,
   }));
-  return [clusterSample, ...brokerSamples];
+  return [clusterSample, ...topicSamples(cluster, snap, timeMs), ...brokerSamples];
+}
+
+/** One `topic` sample per topic: partitions, replication and retention settings, replication health. */
+export function topicSamples(cluster: string, snap: ClusterSnapshot, timeMs: number): Sample[] {
+  const topics = new Map<string, { partitions: number; rf: number; urp: number; offline: number }>();
+  for (const p of snap.partitions) {
+    const t = topics.get(p.topic) ?? { partitions: 0, rf: 0, urp: 0, offline: 0 };
+    t.partitions += 1;
+    t.rf = Math.max(t.rf, p.replicas.length);
+    if (p.isr.length < p.replicas.length) t.urp += 1;
+    if (p.leader < 0) t.offline += 1;
+    topics.set(p.topic, t);
+  }
+  return [...topics].map(([topic, t]) => {
+    const retention = snap.retention.get(topic);
+    const minIsr = snap.minIsr.get(topic);
+    return {
+      measurement: 'topic',
+      tags: { cluster, topic },
+      fields: {
+        partitions: t.partitions,
+        replication_factor: t.rf,
+        ...(minIsr === undefined ? {} : { min_insync_replicas: minIsr }),
+        ...(retention === undefined ? {} : { retention_ms: retention.ms, retention_bytes: retention.bytes }),
+        under_replicated_partitions: t.urp,
+        offline_partitions: t.offline,
+      },
+      timeMs,
+    };
+  });
 }
 
 /** A source that reads the cluster state through the admin API. */
