@@ -37,7 +37,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 
 /**
  * Reads every consumer group's state and committed offsets, then (after them, so lag is never negative) the
- * log start and end offsets of every partition with a commit: ListOffsets batched per leader broker (two
+ * log start and end offsets of every partition of the cluster: ListOffsets batched per leader broker (two
  * requests per leader: latest and earliest), one Metadata request, OffsetFetch per group with bounded
  * concurrency.
  */
@@ -70,11 +70,11 @@ export async function readLagSnapshot(endpoint: KafkaEndpoint, concurrency = 16)
         ),
       };
     });
-    const topics = [...new Set(groups.flatMap((g) => g.committed.map((c) => c.topic)))];
+    // Every topic, not only those with commits: produce rates come from the same log-end offsets.
     leaders = new Map();
-    if (topics.length > 0) {
+    {
       rpcs.metadata += 1;
-      const metadata = await admin.fetchTopicMetadata({ topics });
+      const metadata = await admin.fetchTopicMetadata();
       for (const t of metadata.topics) {
         for (const p of t.partitions) {
           if (p.leader < 0) continue;

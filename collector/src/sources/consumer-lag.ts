@@ -2,6 +2,7 @@ import type { Sample } from '../../../model/src/sample.ts';
 import type { KafkaEndpoint } from '../kafka/client.ts';
 import { partitionKey, readLagSnapshot } from '../kafka/lag.ts';
 import type { LagSnapshot } from '../kafka/lag.ts';
+import { OffsetHistory } from '../offset-history.ts';
 import type { Source } from '../source.ts';
 
 /** Which tenant owns a group (or topic); '' when none does. */
@@ -12,7 +13,13 @@ export type TenantOf = (group: string) => string;
  * commit is reported as such (has_commit 0), never as −1 or the whole log; a commit behind log start is
  * reported as lost messages; a group with no members stays while it has commits. Pure, time passed in.
  */
-export function lagSamples(cluster: string, snap: LagSnapshot, timeMs: number, tenantOf: TenantOf): Sample[] {
+export function lagSamples(
+  cluster: string,
+  snap: LagSnapshot,
+  timeMs: number,
+  tenantOf: TenantOf,
+  history?: OffsetHistory,
+): Sample[] {
   const out: Sample[] = [];
   for (const g of snap.groups) {
     const tenant = tenantOf(g.group);
@@ -36,6 +43,14 @@ export function lagSamples(cluster: string, snap: LagSnapshot, timeMs: number, t
       }
       const lag = Math.max(0, log.end - Math.max(c.offset, log.start));
       const lostHere = Math.max(0, log.start - c.offset);
+      const key = partitionKey(c.topic, c.partition);
+      const behind = history?.lagSeconds(key, Math.max(c.offset, log.start), log.end, timeMs);
+      const seconds: Record<string, number | string> =
+        behind === undefined
+          ? {}
+          : behind.method === 'none'
+            ? { lag_method: 'none' }
+            : { lag_seconds: behind.seconds, lag_method: behind.method };
       out.push({
         measurement: 'consumer_lag',
         tags,
@@ -46,6 +61,7 @@ export function lagSamples(cluster: string, snap: LagSnapshot, timeMs: number, t
           lag_messages: lag,
           lost_messages: lostHere,
           has_commit: 1,
+          ...seconds,
         },
         timeMs,
       });
@@ -83,21 +99,49 @@ export function lagSamples(cluster: string, snap: LagSnapshot, timeMs: number, t
   return out;
 }
 
-/** A source that reads every group's lag through the admin API. */
+/** One `partition_offsets` sample per partition: its log start and end, and its produce rate when known. */
+export function offsetSamples(
+  cluster: string,
+  snap: LagSnapshot,
+  timeMs: number,
+  history: OffsetHistory,
+): Sample[] {
+  return [...snap.logs].map(([key, log]) => {
+    const [topic = '', partition = ''] = key.split('\u0000');
+    const rate = history.rate(key);
+    return {
+      measurement: 'partition_offsets',
+      tags: { cluster, topic, partition },
+      fields: {
+        log_end_offset: log.end,
+        log_start_offset: log.start,
+        ...(rate === undefined ? {} : { messages_per_s: rate }),
+      },
+      timeMs,
+    };
+  });
+}
+
+/** A source that reads every group's lag through the admin API; it keeps the offset history across cycles. */
 export function consumerLagSource(
   cluster: string,
   endpoint: KafkaEndpoint,
   tenantOf: TenantOf = () => '',
 ): Source {
+  const history = new OffsetHistory();
   return {
     cluster,
     target: `consumer groups ${endpoint.brokers.join(',')}`,
     kind: 'lag',
     async collect(nowMs) {
       const snap = await readLagSnapshot(endpoint);
+      for (const [key, log] of snap.logs) history.record(key, log.end, nowMs);
       const first = snap.errors[0];
       return {
-        samples: lagSamples(cluster, snap, nowMs, tenantOf),
+        samples: [
+          ...lagSamples(cluster, snap, nowMs, tenantOf, history),
+          ...offsetSamples(cluster, snap, nowMs, history),
+        ],
         exposed: snap.groups.length,
         errorCount: snap.errors.length,
         ...(first === undefined ? {} : { firstError: first }),

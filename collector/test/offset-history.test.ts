@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { OffsetHistory } from '../src/offset-history.ts';
+
+/** A producer at `rate` messages/s, the log end recorded every `everyMs` from 0 to `untilMs`. */
+function steady(rate: number, everyMs: number, untilMs: number): OffsetHistory {
+  const h = new OffsetHistory();
+  for (let t = 0; t <= untilMs; t += everyMs) h.record('p', Math.round((rate * t) / 1000), t);
+  return h;
+}
+
+describe('OffsetHistory', () => {
+  it('reads 30 s for a consumer held 30 s behind a steady producer (interpolated)', () => {
+    const h = steady(10, 10_000, 120_000); // end 1200 at t=120 s
+    const { seconds, method } = h.lagSeconds('p', 1200 - 300, 1200, 120_000);
+    expect(method).toBe('interpolated');
+    expect(seconds).toBeCloseTo(30, 5);
+  });
+
+  it('reads 0 for a caught-up consumer, also on an idle partition', () => {
+    const h = new OffsetHistory();
+    h.record('p', 50, 0);
+    h.record('p', 50, 600_000);
+    expect(h.lagSeconds('p', 50, 50, 600_000)).toEqual({ seconds: 0, method: 'interpolated' });
+  });
+
+  it('dates a message by when the log end passed it, not by when the end last moved (idle, then lagging)', () => {
+    const h = new OffsetHistory();
+    h.record('p', 100, 0);
+    h.record('p', 100, 60_000); // idle for a minute
+    h.record('p', 110, 70_000); // 10 messages in the next 10 s
+    const { seconds } = h.lagSeconds('p', 100, 110, 70_000);
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(10);
+  });
+
+  it('keeps a burst sane: a consumer inside a burst is at most as old as the interval the burst arrived in', () => {
+    const h = new OffsetHistory();
+    h.record('p', 0, 0);
+    h.record('p', 0, 10_000);
+    h.record('p', 100_000, 20_000); // a burst of 100k messages within 10 s
+    const { seconds, method } = h.lagSeconds('p', 50_000, 100_000, 20_000);
+    expect(method).toBe('interpolated');
+    expect(seconds).toBeGreaterThanOrEqual(0);
+    expect(seconds).toBeLessThanOrEqual(10);
+  });
+
+  it('extrapolates before the history at its average rate, and says so', () => {
+    const later = new OffsetHistory();
+    for (let t = 60_000; t <= 120_000; t += 10_000) later.record('p', (t / 1000) * 10, t); // ends 600..1200
+    const { seconds, method } = later.lagSeconds('p', 300, 1200, 120_000); // produced at t=30 s at 10/s
+    expect(method).toBe('extrapolated');
+    expect(seconds).toBeCloseTo(90, 5);
+    expect(later.rate('p')).toBeCloseTo(10, 5);
+  });
+
+  it('says none without history, and starts over when the end goes backwards (topic recreated)', () => {
+    const h = new OffsetHistory();
+    expect(h.lagSeconds('p', 0, 10, 0).method).toBe('none');
+    h.record('p', 500, 0);
+    h.record('p', 600, 10_000);
+    h.record('p', 5, 20_000);
+    expect(h.rate('p')).toBeUndefined();
+  });
+
+  it('is bounded in points per partition', () => {
+    const h = new OffsetHistory(10, Number.MAX_SAFE_INTEGER);
+    for (let t = 0; t < 100; t++) h.record('p', t, t * 1000);
+    expect(h.lagSeconds('p', 50, 99, 99_000).method).toBe('extrapolated');
+  });
+});
