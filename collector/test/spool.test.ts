@@ -41,6 +41,26 @@ describe('Spool and durableWriter', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('delivers each batch exactly once, in call order, when targets write at the same time after an outage', async () => {
+    const { state, write } = server();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const slowWrite = async (body: string): Promise<WriteOutcome> => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight -= 1;
+      return write(body);
+    };
+    const durable = durableWriter(slowWrite, new Spool(freshDir(), 1 << 20, () => undefined));
+    state.down = true;
+    await Promise.all(['a', 'b', 'c'].map((x) => durable(`${x} 1\n`, 1)));
+    state.down = false;
+    await Promise.all(['d', 'e', 'f'].map((x) => durable(`${x} 1\n`, 1)));
+    expect(state.received).toEqual(['a 1\n', 'b 1\n', 'c 1\n', 'd 1\n', 'e 1\n', 'f 1\n']);
+    expect(maxInFlight).toBe(1);
+  });
+
   it('survives a restart: a new Spool on the same directory replays what the old one kept', async () => {
     const dir = freshDir();
     const first = new Spool(dir, 1 << 20, () => undefined);
