@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { formatConfigErrors } from '../model/src/config-file.ts';
-import { loadCollectorConfig } from '../collector/src/config.ts';
+import { loadCollectorConfig, loadTenantsFile } from '../collector/src/config.ts';
 import type { CollectorConfig } from '../collector/src/config.ts';
 import { collectOnceFromConfig, runCollector } from '../collector/src/main.ts';
 import { labCollectorConfig } from '../lab/src/collector-config.ts';
@@ -64,6 +64,14 @@ export function collectCommand(): Command {
         console.error(formatConfigErrors(loaded.errors));
         process.exitCode = 1;
         return;
+      }
+      if (loaded.value.tenants !== undefined) {
+        const tenants = loadTenantsFile(loaded.value.tenants);
+        if (!tenants.ok) {
+          console.error(formatConfigErrors(tenants.errors));
+          process.exitCode = 1;
+          return;
+        }
       }
       const brokers = loaded.value.clusters.reduce((n, c) => n + c.brokers.length, 0);
       console.log(`${file}: valid (${loaded.value.clusters.length} cluster(s), ${brokers} broker(s))`);

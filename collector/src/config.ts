@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseConfigText } from '../../model/src/config-file.ts';
 import type { ConfigCheck, ConfigResult } from '../../model/src/config-file.ts';
 import { parseDuration } from '../../model/src/duration.ts';
+import { parseTenants } from '../../model/src/tenants.ts';
+import type { TenantsCatalog } from '../../model/src/tenants.ts';
 
 const duration = z
   .string()
@@ -91,6 +94,8 @@ export const collectorConfigSchema = z
         timeout: 10_000,
       }),
     listen: hostPort.default('127.0.0.1:9309'),
+    /** The tenants catalog (YAML): the `tenant` tag of consumer-group series. */
+    tenants: z.string().min(1).optional(),
     clusters: z.array(cluster).min(1),
   })
   .strict();
@@ -159,10 +164,30 @@ export function loadCollectorConfig(file: string, env: NodeJS.ProcessEnv): Confi
       errors: [{ file, line: 1, column: 1, message: `cannot read: ${(error as Error).message}` }],
     };
   }
-  return parseConfigText(text, file, collectorConfigSchema, crossChecks(env));
+  const result = parseConfigText(text, file, collectorConfigSchema, crossChecks(env));
+  if (!result.ok || result.value.tenants === undefined) return result;
+  // A relative tenants path is relative to the config file, not to wherever the collector was started.
+  return {
+    ok: true,
+    value: Object.freeze({ ...result.value, tenants: resolve(dirname(file), result.value.tenants) }),
+  };
 }
 
 /** The secret a `*_env` key names (checked present at load); never logged. */
 export function secret(name: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   return name === undefined ? undefined : env[name];
+}
+
+/** Reads the tenants catalog a config names (relative to the config file's folder); every error with file:line. */
+export function loadTenantsFile(path: string): ConfigResult<TenantsCatalog> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return {
+      ok: false,
+      errors: [{ file: path, line: 1, column: 1, message: `cannot read: ${(error as Error).message}` }],
+    };
+  }
+  return parseTenants(text, path);
 }

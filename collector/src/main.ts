@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import { jmxMetrics } from '../../model/src/jmx.ts';
+import { formatConfigErrors } from '../../model/src/config-file.ts';
+import { tenantResolver } from '../../model/src/tenants.ts';
+import { loadTenantsFile } from './config.ts';
 import type { CollectorConfig } from './config.ts';
 import { collectOnce } from './cycle.ts';
 import type { CycleSummary } from './cycle.ts';
@@ -29,8 +32,16 @@ function assemble(config: CollectorConfig, env: NodeJS.ProcessEnv, log: Logger) 
     return writeLineProtocol(target, body);
   };
   const write = durableWriter(writeOnce, spool);
-  const sources = sourcesOf(config, env, buildNameIndex(jmxMetrics), jmxMetrics);
+  const sources = sourcesOf(config, env, buildNameIndex(jmxMetrics), jmxMetrics, groupTenantOf(config));
   return { spool, write, sources };
+}
+
+/** The tenant of a consumer group, from the catalog the config names (checked at load); '' without one. */
+function groupTenantOf(config: CollectorConfig): (group: string) => string {
+  if (config.tenants === undefined) return () => '';
+  const loaded = loadTenantsFile(config.tenants);
+  if (!loaded.ok) throw new Error(`invalid tenants catalog:\n${formatConfigErrors(loaded.errors)}`);
+  return tenantResolver(loaded.value, 'groups');
 }
 
 function auth(

@@ -48,6 +48,7 @@ export function sourcesOf(
   env: NodeJS.ProcessEnv,
   index: NameIndex,
   metrics: readonly JmxMetric[],
+  groupTenant: (group: string) => string = () => '',
 ): Source[] {
   return config.clusters.flatMap((cluster) => {
     const endpoint = kafkaEndpoint(cluster, env);
@@ -72,6 +73,6 @@ export function sourcesOf(
         out.push(jolokiaSource({ cluster: cluster.name, broker: String(b.id), url: jolokia }, metrics));
       return out;
     });
-    return [admin, disk, consumerLagSource(cluster.name, endpoint), ...perBroker];
+    return [admin, disk, consumerLagSource(cluster.name, endpoint, groupTenant), ...perBroker];
   });
 }
