@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseConfigText } from '../../model/src/config-file.ts';
-import type { ConfigCheck, ConfigResult } from '../../model/src/config-file.ts';
+import type { ConfigCheck, ConfigError, ConfigResult } from '../../model/src/config-file.ts';
 import { parseDuration } from '../../model/src/duration.ts';
 import { parseTenants } from '../../model/src/tenants.ts';
 import type { TenantsCatalog } from '../../model/src/tenants.ts';
@@ -153,18 +153,23 @@ const crossChecks =
     return problems;
   };
 
-/** Reads and checks a collector config file (secrets looked up in `env`); every error has file:line. */
-export function loadCollectorConfig(file: string, env: NodeJS.ProcessEnv): ConfigResult<CollectorConfig> {
-  let text: string;
+/** A config file's text, or the error that it cannot be read, placed at its first line. */
+function readText(file: string): { ok: true; text: string } | { ok: false; errors: ConfigError[] } {
   try {
-    text = readFileSync(file, 'utf8');
+    return { ok: true, text: readFileSync(file, 'utf8') };
   } catch (error) {
     return {
       ok: false,
       errors: [{ file, line: 1, column: 1, message: `cannot read: ${(error as Error).message}` }],
     };
   }
-  const result = parseConfigText(text, file, collectorConfigSchema, crossChecks(env));
+}
+
+/** Reads and checks a collector config file (secrets looked up in `env`); every error has file:line. */
+export function loadCollectorConfig(file: string, env: NodeJS.ProcessEnv): ConfigResult<CollectorConfig> {
+  const read = readText(file);
+  if (!read.ok) return read;
+  const result = parseConfigText(read.text, file, collectorConfigSchema, crossChecks(env));
   if (!result.ok || result.value.tenants === undefined) return result;
   // A relative tenants path is relative to the config file, not to wherever the collector was started.
   return {
@@ -173,21 +178,8 @@ export function loadCollectorConfig(file: string, env: NodeJS.ProcessEnv): Confi
   };
 }
 
-/** The secret a `*_env` key names (checked present at load); never logged. */
-export function secret(name: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  return name === undefined ? undefined : env[name];
-}
-
-/** Reads the tenants catalog a config names (relative to the config file's folder); every error with file:line. */
+/** Reads the tenants catalog a config names; every error with file:line. */
 export function loadTenantsFile(path: string): ConfigResult<TenantsCatalog> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    return {
-      ok: false,
-      errors: [{ file: path, line: 1, column: 1, message: `cannot read: ${(error as Error).message}` }],
-    };
-  }
-  return parseTenants(text, path);
+  const read = readText(path);
+  return read.ok ? parseTenants(read.text, path) : read;
 }

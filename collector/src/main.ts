@@ -12,17 +12,15 @@ import { createSelfMetrics } from './self-metrics.ts';
 import { startCollector } from './service.ts';
 import { durableWriter } from './sink/durable.ts';
 import { applyRetention, connectInflux, writeLineProtocol } from './sink/influx.ts';
-import type { WriteOutcome } from './sink/influx.ts';
+import type { InfluxTarget, WriteOutcome } from './sink/influx.ts';
 import { planRetention } from './sink/retention.ts';
 import { Spool } from './sink/spool.ts';
 import { sourcesOf } from './targets.ts';
 
 /** The whole collector, assembled: config in, sources → durable writer → InfluxDB out. */
 function assemble(config: CollectorConfig, env: NodeJS.ProcessEnv, log: Logger) {
-  const { influx } = config;
-  const password = influx.password_env === undefined ? undefined : env[influx.password_env];
   // No rp: points go to the default policy (`raw` once retention is applied), never refused for a missing one.
-  const target = { url: influx.url, database: influx.database, ...auth(influx.username, password) };
+  const target = influxTarget(config, env);
   const spool = new Spool(config.spool.dir, config.spool.max_bytes, (message) => log.error(message));
   // A database that is not there yet (InfluxDB was down at start, or was wiped) is made, then the batch retried.
   const writeOnce = async (body: string): Promise<WriteOutcome> => {
@@ -44,22 +42,17 @@ function groupTenantOf(config: CollectorConfig): (group: string) => string {
   return tenantResolver(loaded.value, 'groups');
 }
 
-function auth(
-  username: string | undefined,
-  password: string | undefined,
-): { username?: string; password?: string } {
-  return username === undefined ? {} : { username, password: password ?? '' };
+/** Where the collector writes, with the credentials its config names (the password from the environment). */
+function influxTarget(config: CollectorConfig, env: NodeJS.ProcessEnv): InfluxTarget {
+  const { url, database, username, password_env } = config.influx;
+  if (username === undefined) return { url, database };
+  return { url, database, username, password: password_env === undefined ? '' : (env[password_env] ?? '') };
 }
 
 /** Creates the database, retention policies and downsampling queries (idempotent), logging what changed. */
 async function prepareInflux(config: CollectorConfig, env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
   const { influx } = config;
-  const password = influx.password_env === undefined ? undefined : env[influx.password_env];
-  const client = await connectInflux({
-    url: influx.url,
-    database: influx.database,
-    ...auth(influx.username, password),
-  });
+  const client = await connectInflux(influxTarget(config, env));
   for (const change of await applyRetention(
     client,
     influx.database,
