@@ -30,8 +30,8 @@ function assemble(config: CollectorConfig, env: NodeJS.ProcessEnv, log: Logger) 
     return writeLineProtocol(target, body);
   };
   const write = durableWriter(writeOnce, spool);
-  const sources = sourcesOf(config, env, buildNameIndex(jmxMetrics), jmxMetrics, groupTenantOf(config));
-  return { spool, write, sources };
+  const targets = sourcesOf(config, env, buildNameIndex(jmxMetrics), jmxMetrics, groupTenantOf(config));
+  return { spool, write, targets };
 }
 
 /** The tenant of a consumer group, from the catalog the config names (checked at load); '' without one. */
@@ -69,8 +69,12 @@ export async function collectOnceFromConfig(
   log: Logger,
 ): Promise<CycleSummary> {
   await prepareInflux(config, env, log);
-  const { sources, write } = assemble(config, env, log);
-  return collectOnce(sources, write, Date.now(), config.schedule.timeout, () => Date.now());
+  const { targets, write } = assemble(config, env, log);
+  try {
+    return await collectOnce(targets.sources, write, Date.now(), config.schedule.timeout, () => Date.now());
+  } finally {
+    await targets.close();
+  }
 }
 
 /** Runs the collector until `signal` aborts: scheduled cycles, /metrics and /healthz. */
@@ -87,7 +91,8 @@ export async function runCollector(
       'InfluxDB not ready: retention not applied yet; points are spooled',
     ),
   );
-  const { sources, write, spool } = assemble(config, env, log);
+  const { targets, write, spool } = assemble(config, env, log);
+  const { sources } = targets;
   const metrics = createSelfMetrics();
   const clock = (): number => Date.now();
   const { interval, timeout } = config.schedule;
@@ -115,6 +120,7 @@ export async function runCollector(
   onListening(listen);
   await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
   await running.stop();
+  await targets.close();
   await new Promise<void>((done) => server.close(() => done()));
   log.info('collector stopped');
 }

@@ -3,6 +3,7 @@ import type { JmxMetric } from '../../model/src/jmx.ts';
 import type { CollectorConfig } from './config.ts';
 import type { NameIndex } from './jmx-names.ts';
 import type { KafkaEndpoint } from './kafka/client.ts';
+import { KafkaSession } from './kafka/session.ts';
 import type { Source } from './source.ts';
 import { clusterStateSource } from './sources/cluster-state.ts';
 import { consumerLagSource } from './sources/consumer-lag.ts';
@@ -39,6 +40,12 @@ export function kafkaEndpoint(cluster: Cluster, env: NodeJS.ProcessEnv): KafkaEn
   return endpoint;
 }
 
+/** The sources of a config and the long-lived connections they share (closed by `close`). */
+export interface Targets {
+  sources: Source[];
+  close(): Promise<void>;
+}
+
 /**
  * Every source the config names: per cluster the admin API (cluster state, log dirs, consumer lag), and per broker its JMX exporter and Jolokia
  * endpoints, listed (`jmx_url`, `jolokia_url`) or derived from the broker's host and the cluster's port.
@@ -49,15 +56,17 @@ export function sourcesOf(
   index: NameIndex,
   metrics: readonly JmxMetric[],
   groupTenant: (group: string) => string = () => '',
-): Source[] {
-  return config.clusters.flatMap((cluster) => {
-    const endpoint = kafkaEndpoint(cluster, env);
+): Targets {
+  const sessions: KafkaSession[] = [];
+  const sources = config.clusters.flatMap((cluster) => {
+    const session = new KafkaSession(kafkaEndpoint(cluster, env));
+    sessions.push(session);
     const admin = clusterStateSource(
       cluster.name,
-      endpoint,
+      session,
       cluster.brokers.map((b) => b.id),
     );
-    const disk = diskSource(cluster.name, endpoint);
+    const disk = diskSource(cluster.name, session);
     const perBroker = cluster.brokers.flatMap((b) => {
       const out: Source[] = [];
       const jmx =
@@ -73,6 +82,12 @@ export function sourcesOf(
         out.push(jolokiaSource({ cluster: cluster.name, broker: String(b.id), url: jolokia }, metrics));
       return out;
     });
-    return [admin, disk, consumerLagSource(cluster.name, endpoint, groupTenant), ...perBroker];
+    return [admin, disk, consumerLagSource(cluster.name, session, groupTenant), ...perBroker];
   });
+  return {
+    sources,
+    close: async () => {
+      await Promise.all(sessions.map((s) => s.close()));
+    },
+  };
 }

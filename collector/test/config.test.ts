@@ -98,7 +98,12 @@ describe('sourcesOf', () => {
     );
     const result = loadCollectorConfig(file('two.yaml', two), { KAFKA_PASSWORD: 'x' });
     if (!result.ok) throw new Error(formatConfigErrors(result.errors));
-    const sources = sourcesOf(result.value, { KAFKA_PASSWORD: 'x' }, buildNameIndex(jmxMetrics), jmxMetrics);
+    const { sources } = sourcesOf(
+      result.value,
+      { KAFKA_PASSWORD: 'x' },
+      buildNameIndex(jmxMetrics),
+      jmxMetrics,
+    );
     expect(sources.map((s) => `${s.cluster} ${s.kind} ${s.target}`)).toEqual([
       'dev admin admin dev-1:9092',
       'dev disk log dirs dev-1:9092',

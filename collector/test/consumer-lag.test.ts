@@ -23,7 +23,16 @@ const snap: LagSnapshot = {
     [partitionKey('orders', 2), { start: 0, end: 8 }],
     [partitionKey('clicks', 0), { start: 0, end: 5 }],
   ]),
-  rpcs: { listGroups: 0, describeGroups: 0, offsetFetch: 0, metadata: 0, listOffsets: 0 },
+  leaders: new Map(),
+  rpcs: {
+    listGroups: 0,
+    findCoordinator: 0,
+    describeGroups: 0,
+    offsetFetch: 0,
+    metadata: 0,
+    listOffsets: 0,
+    fetch: 0,
+  },
   errors: [],
 };
 

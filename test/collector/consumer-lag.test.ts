@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createConsumer, createProducer } from '../../collector/src/kafka/client.ts';
 import { partitionKey, readLagSnapshot } from '../../collector/src/kafka/lag.ts';
 import { lagSamples } from '../../collector/src/sources/consumer-lag.ts';
-import { bootstrapOf } from '../../lab/src/state.ts';
-import { currentLab, labKafka, uniqueName } from '../lab/lab.ts';
+import { labKafka, uniqueName, withLabSession } from '../lab/lab.ts';
 
 describe('consumer lag against the lab', () => {
   it('equals the truth for scripted produce and commits; keeps a stopped group; reports what retention deleted', async () => {
@@ -51,7 +50,7 @@ describe('consumer lag against the lab', () => {
     });
     await admin.deleteTopicRecords({ topic, partitions: [{ partition: 1, offset: '10' }] });
 
-    const snap = await readLagSnapshot({ brokers: bootstrapOf(currentLab()), clientId: 'lag-test' });
+    const snap = await withLabSession('lag-test', readLagSnapshot);
     expect(snap.errors).toEqual([]);
     expect(snap.logs.get(partitionKey(topic, 1))).toEqual({ start: 10, end: 40 });
     expect(snap.rpcs.listOffsets).toBeLessThanOrEqual(2 * 3);

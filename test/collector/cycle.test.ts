@@ -10,6 +10,7 @@ import { connectInflux, writeLineProtocol } from '../../collector/src/sink/influ
 import { waitFor } from '../../lab/src/readiness.ts';
 import { controlBroker } from '../../lab/src/control.ts';
 import { processState } from '../../lab/src/process.ts';
+import { KafkaSession } from '../../collector/src/kafka/session.ts';
 import { currentLab, labKafka, uniqueName } from '../lab/lab.ts';
 
 const index = buildNameIndex(jmxMetrics);
@@ -96,7 +97,8 @@ describe('collection cycle isolation (real brokers)', () => {
       const database = uniqueName('cluster').replaceAll('-', '_');
       const influx = await connectInflux({ url: lab.influx.url, database });
       const live = lab.brokers.filter((b) => b.id !== 2).map((b) => `127.0.0.1:${b.port}`);
-      const source = clusterStateSource('lab', { brokers: live, clientId: 'cycle-drill-state' }, [1, 2, 3]);
+      const session = new KafkaSession({ brokers: live, clientId: 'cycle-drill-state' });
+      const source = clusterStateSource('lab', session, [1, 2, 3]);
       const written = await collectOnce(
         [source],
         (body) => writeLineProtocol({ url: lab.influx.url, database }, body),
@@ -104,6 +106,7 @@ describe('collection cycle isolation (real brokers)', () => {
         10_000,
         () => Date.now(),
       );
+      await session.close();
       expect(written.targets[0]?.up).toBe(true);
       const expectedUrp = await metadataUrp();
       const [row] = await influx.query<{ urp: number; offline: number; missing: number }>(

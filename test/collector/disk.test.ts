@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createProducer } from '../../collector/src/kafka/client.ts';
 import { describeLogDirs } from '../../collector/src/kafka/log-dirs.ts';
-import { bootstrapOf } from '../../lab/src/state.ts';
-import { currentLab, labKafka, uniqueName } from '../lab/lab.ts';
+import { currentLab, labKafka, uniqueName, withLabSession } from '../lab/lab.ts';
 
 describe('DescribeLogDirs v4 against the lab (KIP-827)', () => {
   it("reports each broker's log dir with the filesystem's size and the replicas it holds", async () => {
@@ -26,7 +25,7 @@ describe('DescribeLogDirs v4 against the lab (KIP-827)', () => {
     });
     await producer.disconnect();
 
-    const { dirs, errors } = await describeLogDirs({ brokers: bootstrapOf(lab), clientId: 'disk-test' });
+    const { dirs, errors } = await withLabSession('disk-test', describeLogDirs);
     expect(errors).toEqual([]);
     expect(dirs.map((d) => d.broker).sort()).toEqual([1, 2, 3]);
     for (const d of dirs) {

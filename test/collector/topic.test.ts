@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readClusterSnapshot } from '../../collector/src/kafka/cluster.ts';
 import { topicSamples } from '../../collector/src/sources/cluster-state.ts';
-import { bootstrapOf } from '../../lab/src/state.ts';
-import { currentLab, labKafka, uniqueName } from '../lab/lab.ts';
+import { labKafka, uniqueName, withLabSession } from '../lab/lab.ts';
 
 describe('topic settings from the admin API', () => {
   it("reads each topic's retention and min.insync.replicas as the broker has them", async () => {
@@ -23,7 +22,7 @@ describe('topic settings from the admin API', () => {
       ],
       waitForLeaders: true,
     });
-    const snap = await readClusterSnapshot({ brokers: bootstrapOf(currentLab()), clientId: 'topic-test' });
+    const snap = await withLabSession('topic-test', readClusterSnapshot);
     const sample = topicSamples('lab', snap, 0).find((s) => s.tags.topic === topic);
     expect(sample?.fields).toEqual({
       partitions: 4,

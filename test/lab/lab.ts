@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import { createKafka } from '../../collector/src/kafka/client.ts';
 import type { Kafka } from '../../collector/src/kafka/client.ts';
+import { KafkaSession } from '../../collector/src/kafka/session.ts';
 import { requireState } from '../../lab/src/control.ts';
 import { bootstrapOf } from '../../lab/src/state.ts';
 import type { LabState } from '../../lab/src/state.ts';
@@ -13,6 +14,19 @@ export function currentLab(): LabState {
 /** A kafkajs client (through our adapter) on the shared lab. */
 export function labKafka(clientId: string): Kafka {
   return createKafka({ brokers: bootstrapOf(currentLab()), clientId });
+}
+
+/** Runs `use` with a collector session (kept connections) on the shared lab, closed afterwards. */
+export async function withLabSession<T>(
+  clientId: string,
+  use: (session: KafkaSession) => Promise<T>,
+): Promise<T> {
+  const session = new KafkaSession({ brokers: bootstrapOf(currentLab()), clientId });
+  try {
+    return await use(session);
+  } finally {
+    await session.close();
+  }
 }
 
 /** A name no other test or run uses. */

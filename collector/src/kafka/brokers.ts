@@ -4,7 +4,7 @@ import type { KafkaEndpoint } from './client.ts';
 /**
  * A direct connection to one broker through kafkajs's own Broker class (ApiVersions, SASL and TLS as for
  * every other kafkajs call), for the requests kafkajs's admin API does not batch or does not have:
- * ListOffsets per leader, DescribeLogDirs. kafkajs 2.2.4 is pinned; its internals are read here only.
+ * ListOffsets per leader, DescribeLogDirs, Fetch of single records, the probe's Produce. kafkajs 2.2.4 is pinned; its internals are read here only.
  */
 const require = createRequire(import.meta.url);
 
@@ -21,6 +21,46 @@ export interface DirectBroker {
   }): Promise<{
     responses: { topic: string; partitions: { partition: number; errorCode: number; offset: string }[] }[];
   }>;
+  /** Fetch at the negotiated version (records decoded; a batch may start before `fetchOffset`). */
+  fetch(args: {
+    replicaId?: number;
+    isolationLevel: number;
+    maxWaitTime: number;
+    minBytes: number;
+    maxBytes: number;
+    topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
+  }): Promise<{
+    responses: {
+      topicName: string;
+      partitions: {
+        partition: number;
+        errorCode: number;
+        highWatermark: string;
+        messages: { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null }[];
+      }[];
+    }[];
+  }>;
+  /** DescribeGroups at the negotiated version, for groups this broker coordinates. */
+  describeGroups(args: { groupIds: string[] }): Promise<{
+    groups: {
+      errorCode: number;
+      groupId: string;
+      state: string;
+      protocolType: string;
+      members: { memberId: string; memberAssignment: Buffer }[];
+    }[];
+  }>;
+  /** ListGroups at the negotiated version: the groups this broker coordinates. */
+  listGroups(): Promise<{ errorCode: number; groups: { groupId: string; protocolType: string }[] }>;
+  /** Produce at the negotiated version. */
+  produce(args: {
+    acks: number;
+    timeout: number;
+    topicData: {
+      topic: string;
+      partitions: { partition: number; messages: { key?: string; value: string; timestamp?: number }[] }[];
+    }[];
+  }): Promise<unknown>;
 }
 
 interface KafkaJsBroker {
@@ -28,6 +68,10 @@ interface KafkaJsBroker {
   disconnect(): Promise<void>;
   connectionPool: { send(request: unknown): Promise<unknown> };
   listOffsets: DirectBroker['listOffsets'];
+  fetch: DirectBroker['fetch'];
+  produce: DirectBroker['produce'];
+  describeGroups: DirectBroker['describeGroups'];
+  listGroups: DirectBroker['listGroups'];
 }
 
 const Broker = require('kafkajs/src/broker') as new (options: object) => KafkaJsBroker;
@@ -45,15 +89,22 @@ const silent = (): unknown => createLogger({ level: LEVELS.NOTHING, logCreator: 
 export const EncoderClass = require('kafkajs/src/protocol/encoder') as new () => unknown;
 export const DecoderClass = require('kafkajs/src/protocol/decoder') as new (data: Buffer) => unknown;
 
-/**
- * Connects to each of `brokers` at once, runs `use` on it, and disconnects. One broker's failure does not
- * affect the others: results come back settled, in the order given.
- */
-export async function withEachBroker<T>(
-  endpoint: KafkaEndpoint,
-  brokers: readonly { nodeId: number; host: string; port: number }[],
-  use: (broker: DirectBroker) => Promise<T>,
-): Promise<PromiseSettledResult<T>[]> {
+/** Where a broker listens. */
+export interface BrokerAddress {
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+/** Kept direct connections, one per broker (by id and address). */
+export interface DirectPool {
+  /** Runs `use` on the broker's connection, connecting first if needed; a failure drops the connection. */
+  use<T>(address: BrokerAddress, use: (broker: DirectBroker) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A pool of direct broker connections for `endpoint` (its SASL, TLS and timeouts). */
+export function directPool(endpoint: KafkaEndpoint): DirectPool {
   const requestTimeout = endpoint.requestTimeoutMs ?? 10_000;
   const pools = connectionPoolBuilder({
     socketFactory: socketFactory(),
@@ -71,23 +122,48 @@ export async function withEachBroker<T>(
     connectionTimeout: Math.max(1_000, Math.round(requestTimeout / 3)),
     logger: silent(),
   });
-  return Promise.allSettled(
-    brokers.map(async (b) => {
-      const broker = new Broker({
-        connectionPool: await pools.build({ host: b.host, port: b.port }),
-        logger: silent(),
-        nodeId: b.nodeId,
-      });
-      await broker.connect();
-      try {
-        return await use({
-          nodeId: b.nodeId,
-          send: (request) => broker.connectionPool.send({ ...(request as object), requestTimeout }),
-          listOffsets: (args) => broker.listOffsets(args),
-        });
-      } finally {
-        await broker.disconnect();
+  const open = new Map<string, Promise<{ raw: KafkaJsBroker; direct: DirectBroker }>>();
+  const connect = async (b: BrokerAddress): Promise<{ raw: KafkaJsBroker; direct: DirectBroker }> => {
+    const raw = new Broker({
+      connectionPool: await pools.build({ host: b.host, port: b.port }),
+      logger: silent(),
+      nodeId: b.nodeId,
+    });
+    await raw.connect();
+    const direct: DirectBroker = {
+      nodeId: b.nodeId,
+      send: (request) => raw.connectionPool.send({ ...(request as object), requestTimeout }),
+      listOffsets: (args) => raw.listOffsets(args),
+      fetch: (args) => raw.fetch(args),
+      produce: (args) => raw.produce(args),
+      describeGroups: (args) => raw.describeGroups(args),
+      listGroups: () => raw.listGroups(),
+    };
+    return { raw, direct };
+  };
+  const drop = (key: string, conn: Promise<{ raw: KafkaJsBroker }>): void => {
+    if (open.get(key) === conn) open.delete(key);
+    void conn.then((c) => c.raw.disconnect()).catch(() => undefined);
+  };
+  return {
+    async use(address, use) {
+      const key = `${address.nodeId}|${address.host}:${address.port}`;
+      let conn = open.get(key);
+      if (conn === undefined) {
+        conn = connect(address);
+        open.set(key, conn);
       }
-    }),
-  );
+      try {
+        return await use((await conn).direct);
+      } catch (error) {
+        drop(key, conn);
+        throw error;
+      }
+    },
+    async close() {
+      const all = [...open.values()];
+      open.clear();
+      await Promise.allSettled(all.map(async (c) => (await c).raw.disconnect()));
+    },
+  };
 }

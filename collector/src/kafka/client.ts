@@ -2,7 +2,7 @@ import kafkajs from 'kafkajs';
 import type { Admin, Consumer, ConsumerConfig, Kafka, Producer, SASLOptions } from 'kafkajs';
 
 // kafkajs is CommonJS: Node's ESM loader sees only some of its named exports, so take them from the default.
-const { ConfigResourceTypes, Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
+const { AssignerProtocol, ConfigResourceTypes, Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
 
 /** Connection settings for one cluster. */
 export interface KafkaEndpoint {
@@ -52,3 +52,13 @@ export function createConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
 
 export type { Admin, Consumer, Kafka, Producer };
 export { ConfigResourceTypes };
+
+/** The partitions a consumer-protocol member was assigned, by topic; empty when the blob is not one. */
+export function memberAssignment(blob: Buffer): Record<string, number[]> {
+  if (blob.length === 0) return {};
+  try {
+    return AssignerProtocol.MemberAssignment.decode(blob)?.assignment ?? {};
+  } catch {
+    return {};
+  }
+}

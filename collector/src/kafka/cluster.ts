@@ -1,5 +1,5 @@
-import { ConfigResourceTypes, createKafka } from './client.ts';
-import type { KafkaEndpoint } from './client.ts';
+import { ConfigResourceTypes } from './client.ts';
+import type { KafkaSession } from './session.ts';
 
 /** One partition's placement, as the metadata says. `leader` is -1 when it has none. */
 export interface PartitionState {
@@ -26,10 +26,8 @@ export interface ClusterSnapshot {
  * retention:
  * one Metadata request and one DescribeConfigs for all topics. Internal topics are included.
  */
-export async function readClusterSnapshot(endpoint: KafkaEndpoint): Promise<ClusterSnapshot> {
-  const admin = createKafka(endpoint).admin();
-  await admin.connect();
-  try {
+export function readClusterSnapshot(session: KafkaSession): Promise<ClusterSnapshot> {
+  return session.withAdmin(async (admin) => {
     const cluster = await admin.describeCluster();
     const { topics } = await admin.fetchTopicMetadata();
     const partitions = topics.flatMap((t) =>
@@ -71,7 +69,5 @@ export async function readClusterSnapshot(endpoint: KafkaEndpoint): Promise<Clus
       minIsr,
       retention,
     };
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }

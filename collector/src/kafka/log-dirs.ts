@@ -1,29 +1,6 @@
-import { DecoderClass as KafkaDecoder, EncoderClass as KafkaEncoder, withEachBroker } from './brokers.ts';
-import type { KafkaEndpoint } from './client.ts';
-import { createKafka } from './client.ts';
-
-/**
- * DescribeLogDirs v4 (KIP-827: total and usable bytes per log dir), which kafkajs 2.2 does not implement:
- * encoded with kafkajs's encoder the way kafkajs writes its flexible-version requests, sent over a direct
- * broker connection (brokers.ts), decoded here.
- */
-interface Encoder {
-  writeInt16(v: number): Encoder;
-  writeUVarIntBytes(v?: Buffer): Encoder;
-  writeUVarInt(v: number): Encoder;
-}
-interface Decoder {
-  readTaggedFields(): void;
-  readInt16(): number;
-  readInt32(): number;
-  readInt64(): { toString(): string };
-  readBoolean(): boolean;
-  readUVarIntString(): string;
-  readUVarIntArray<T>(read: (d: Decoder) => T): T[];
-}
-
-const EncoderClass = KafkaEncoder as new () => Encoder;
-const DecoderClass = KafkaDecoder as new (data: Buffer) => Decoder;
+import type { KafkaSession } from './session.ts';
+import { flexibleRequest } from './wire.ts';
+import type { Decoder } from './wire.ts';
 
 /** One log directory of one broker. Sizes are bytes; -1 where the broker does not know them. */
 export interface LogDir {
@@ -38,24 +15,15 @@ export interface LogDir {
   partitions: number;
 }
 
-const describeLogDirsV4 = {
-  apiKey: 35,
-  apiVersion: 4,
-  apiName: 'DescribeLogDirs',
-  // Header tagged fields, then: topics (null = all), request tagged fields.
-  encode: () => Promise.resolve(new EncoderClass().writeUVarIntBytes().writeUVarInt(0).writeUVarIntBytes()),
-};
-
-function decodeLogDirs(broker: number, raw: Buffer): LogDir[] {
-  const d = new DecoderClass(raw);
-  d.readTaggedFields();
+/** DescribeLogDirs v4 (KIP-827: total and usable bytes per log dir), which kafkajs 2.2 does not implement. */
+function decodeLogDirs(broker: number, d: Decoder): LogDir[] {
   d.readInt32(); // throttle_time_ms
   const errorCode = d.readInt16();
   if (errorCode !== 0)
     throw new Error(`DescribeLogDirs on broker ${broker} failed with error code ${errorCode}`);
-  const dirs = d.readUVarIntArray((r) => {
+  const dirs = d.readUVarIntArray((r): LogDir => {
     const dirError = r.readInt16();
-    const path = r.readUVarIntString();
+    const path = r.readUVarIntString() ?? '';
     let partitionBytes = 0;
     let partitions = 0;
     r.readUVarIntArray((t) => {
@@ -76,32 +44,25 @@ function decodeLogDirs(broker: number, raw: Buffer): LogDir[] {
     return { broker, path, errorCode: dirError, totalBytes, usableBytes, partitionBytes, partitions };
   });
   d.readTaggedFields();
-  return dirs;
+  return dirs ?? [];
 }
 
 /** Asks every registered broker for its log dirs, at once; a broker that fails is reported in `errors`. */
-export async function describeLogDirs(
-  endpoint: KafkaEndpoint,
-): Promise<{ dirs: LogDir[]; errors: string[] }> {
-  const admin = createKafka(endpoint).admin();
-  await admin.connect();
-  let brokers: { nodeId: number; host: string; port: number }[];
-  try {
-    brokers = (await admin.describeCluster()).brokers;
-  } finally {
-    await admin.disconnect();
-  }
-  const results = await withEachBroker(
-    endpoint,
+export async function describeLogDirs(session: KafkaSession): Promise<{ dirs: LogDir[]; errors: string[] }> {
+  const brokers = await session.withAdmin(async (admin) => (await admin.describeCluster()).brokers);
+  const results = await session.eachBroker(
     brokers,
     async (broker) =>
-      (await broker.send({
-        request: describeLogDirsV4,
-        response: {
-          decode: (raw: Buffer) => Promise.resolve(decodeLogDirs(broker.nodeId, raw)),
-          parse: (data: LogDir[]) => Promise.resolve(data),
-        },
-      })) as LogDir[],
+      (await broker.send(
+        // topics: null (all), then the request's tagged fields.
+        flexibleRequest(
+          35,
+          4,
+          'DescribeLogDirs',
+          (e) => e.writeUVarInt(0).writeUVarIntBytes(),
+          (d) => decodeLogDirs(broker.nodeId, d),
+        ),
+      )) as LogDir[],
   );
   const dirs: LogDir[] = [];
   const errors: string[] = [];

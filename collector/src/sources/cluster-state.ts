@@ -1,5 +1,5 @@
 import type { Sample } from '../../../model/src/sample.ts';
-import type { KafkaEndpoint } from '../kafka/client.ts';
+import type { KafkaSession } from '../kafka/session.ts';
 import { readClusterSnapshot } from '../kafka/cluster.ts';
 import type { ClusterSnapshot } from '../kafka/cluster.ts';
 import type { Source } from '../source.ts';
@@ -100,15 +100,15 @@ export function topicSamples(cluster: string, snap: ClusterSnapshot, timeMs: num
 /** A source that reads the cluster state through the admin API. */
 export function clusterStateSource(
   cluster: string,
-  endpoint: KafkaEndpoint,
+  session: KafkaSession,
   expected: readonly number[],
 ): Source {
   return {
     cluster,
-    target: `admin ${endpoint.brokers.join(',')}`,
+    target: `admin ${session.endpoint.brokers.join(',')}`,
     kind: 'admin',
     async collect(nowMs) {
-      const snap = await readClusterSnapshot(endpoint);
+      const snap = await readClusterSnapshot(session);
       return {
         samples: clusterSamples(cluster, snap, expected, nowMs),
         exposed: snap.partitions.length,

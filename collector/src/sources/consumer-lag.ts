@@ -1,5 +1,5 @@
 import type { Sample } from '../../../model/src/sample.ts';
-import type { KafkaEndpoint } from '../kafka/client.ts';
+import type { KafkaSession } from '../kafka/session.ts';
 import { partitionKey, readLagSnapshot } from '../kafka/lag.ts';
 import type { LagSnapshot } from '../kafka/lag.ts';
 import { OffsetHistory } from '../offset-history.ts';
@@ -125,16 +125,16 @@ export function offsetSamples(
 /** A source that reads every group's lag through the admin API; it keeps the offset history across cycles. */
 export function consumerLagSource(
   cluster: string,
-  endpoint: KafkaEndpoint,
+  session: KafkaSession,
   tenantOf: TenantOf = () => '',
 ): Source {
   const history = new OffsetHistory();
   return {
     cluster,
-    target: `consumer groups ${endpoint.brokers.join(',')}`,
+    target: `consumer groups ${session.endpoint.brokers.join(',')}`,
     kind: 'lag',
     async collect(nowMs) {
-      const snap = await readLagSnapshot(endpoint);
+      const snap = await readLagSnapshot(session);
       for (const [key, log] of snap.logs) history.record(key, log.end, nowMs);
       const first = snap.errors[0];
       return {

@@ -1,5 +1,5 @@
 import type { Sample } from '../../../model/src/sample.ts';
-import type { KafkaEndpoint } from '../kafka/client.ts';
+import type { KafkaSession } from '../kafka/session.ts';
 import { describeLogDirs } from '../kafka/log-dirs.ts';
 import type { LogDir } from '../kafka/log-dirs.ts';
 import type { Source } from '../source.ts';
@@ -35,13 +35,13 @@ export function logDirSamples(cluster: string, dirs: readonly LogDir[], timeMs: 
 }
 
 /** A source that reads every broker's log dirs through the admin API. */
-export function diskSource(cluster: string, endpoint: KafkaEndpoint): Source {
+export function diskSource(cluster: string, session: KafkaSession): Source {
   return {
     cluster,
-    target: `log dirs ${endpoint.brokers.join(',')}`,
+    target: `log dirs ${session.endpoint.brokers.join(',')}`,
     kind: 'disk',
     async collect(nowMs) {
-      const { dirs, errors } = await describeLogDirs(endpoint);
+      const { dirs, errors } = await describeLogDirs(session);
       if (dirs.length === 0 && errors.length > 0) throw new Error(errors.join('; '));
       const first = errors[0];
       return {

@@ -1,0 +1,69 @@
+import type { Admin } from './client.ts';
+import { createKafka } from './client.ts';
+import type { BrokerAddress, DirectBroker, DirectPool } from './brokers.ts';
+import { directPool } from './brokers.ts';
+import type { KafkaEndpoint } from './client.ts';
+
+/**
+ * The collector's long-lived connections to one cluster: one admin client and one direct connection per
+ * broker, shared by every source of the cluster and kept across cycles. A connection that fails is dropped
+ * and made again on next use, so a dead broker costs its own requests only.
+ */
+export class KafkaSession {
+  private admin: Promise<Admin> | undefined;
+  private readonly pool: DirectPool;
+
+  constructor(readonly endpoint: KafkaEndpoint) {
+    this.pool = directPool(endpoint);
+  }
+
+  /** Runs `use` with the connected admin client; on failure the client is replaced before the next use. */
+  async withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
+    const pending = (this.admin ??= this.connectAdmin());
+    try {
+      return await use(await pending);
+    } catch (error) {
+      if (this.admin === pending) {
+        this.admin = undefined;
+        void pending.then((a) => a.disconnect()).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `use` on each of `brokers` at once over its kept connection. One broker's failure does not affect
+   * the others: results come back settled, in the order given.
+   */
+  eachBroker<T>(
+    brokers: readonly BrokerAddress[],
+    use: (broker: DirectBroker) => Promise<T>,
+  ): Promise<PromiseSettledResult<T>[]> {
+    return Promise.all(brokers.map((b) => this.onBroker(b, use)));
+  }
+
+  /** Runs `use` on one broker's kept connection, settled. */
+  async onBroker<T>(
+    address: BrokerAddress,
+    use: (broker: DirectBroker) => Promise<T>,
+  ): Promise<PromiseSettledResult<T>> {
+    try {
+      return { status: 'fulfilled', value: await this.pool.use(address, use) };
+    } catch (reason) {
+      return { status: 'rejected', reason };
+    }
+  }
+
+  /** Disconnects everything; the session can be used again afterwards (it reconnects). */
+  async close(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await Promise.allSettled([admin?.then((a) => a.disconnect()), this.pool.close()]);
+  }
+
+  private async connectAdmin(): Promise<Admin> {
+    const admin = createKafka(this.endpoint).admin();
+    await admin.connect();
+    return admin;
+  }
+}
