@@ -55,6 +55,29 @@ const cluster = z
       .array(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*\*?$/, 'a metric name, or a prefix ending in *'))
       .default([]),
     jolokia: endpoint.optional(),
+    /** Consumer lag: how many record timestamps a cycle may read for `exact` lag in seconds (0: none). */
+    lag: z
+      .object({ exact_budget: z.number().int().min(0).max(100_000).default(1000) })
+      .strict()
+      .prefault({}),
+    /**
+     * The synthetic probe: a managed topic with a partition on each broker, a record to each every
+     * `interval`, read back; a record slower than `sla` end to end is delayed, one not back within `lost_after`
+     * is lost.
+     */
+    probe: z
+      .object({
+        enabled: z.boolean().default(true),
+        topic: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name')
+          .default('__lookout_probe'),
+        interval: duration.default(500),
+        sla: duration.default(1_000),
+        lost_after: duration.default(10_000),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

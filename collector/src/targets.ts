@@ -82,7 +82,12 @@ export function sourcesOf(
         out.push(jolokiaSource({ cluster: cluster.name, broker: String(b.id), url: jolokia }, metrics));
       return out;
     });
-    return [admin, disk, consumerLagSource(cluster.name, session, groupTenant), ...perBroker];
+    return [
+      admin,
+      disk,
+      consumerLagSource(cluster.name, session, groupTenant, cluster.lag.exact_budget),
+      ...perBroker,
+    ];
   });
   return {
     sources,

@@ -23,6 +23,8 @@ export function labCollectorConfig(
         bootstrap: state.brokers.map((b) => `127.0.0.1:${b.port}`),
         client_id: 'lookout-collector',
         keep: [],
+        lag: { exact_budget: 1000 },
+        probe: { enabled: true, topic: '__lookout_probe', interval: 500, sla: 1_000, lost_after: 10_000 },
         brokers: state.brokers.map((b) => ({
           id: b.id,
           host: '127.0.0.1',

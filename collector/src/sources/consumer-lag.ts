@@ -2,11 +2,38 @@ import type { Sample } from '../../../model/src/sample.ts';
 import type { KafkaSession } from '../kafka/session.ts';
 import { partitionKey, readLagSnapshot } from '../kafka/lag.ts';
 import type { LagSnapshot } from '../kafka/lag.ts';
+import { readRecordTimes, recordKey } from '../kafka/record-times.ts';
+import type { RecordAt } from '../kafka/record-times.ts';
 import { OffsetHistory } from '../offset-history.ts';
+import { RecordTimeCache } from '../record-time-cache.ts';
 import type { Source } from '../source.ts';
 
 /** Which tenant owns a group (or topic); '' when none does. */
 export type TenantOf = (group: string) => string;
+
+/** The timestamp (ms) of the record at a partition's offset, when it was read. */
+export type RecordTime = (topic: string, partition: number, offset: number) => number | undefined;
+
+/**
+ * The positions of consumers that are behind (the next record each will read), with the partition's leader:
+ * the candidates for an `exact` lag in seconds.
+ */
+export function behindPositions(snap: LagSnapshot): (RecordAt & { key: string; lag: number })[] {
+  const out = new Map<string, RecordAt & { key: string; lag: number }>();
+  for (const g of snap.groups) {
+    for (const c of g.committed) {
+      const log = snap.logs.get(partitionKey(c.topic, c.partition));
+      const leader = snap.leaders.get(partitionKey(c.topic, c.partition));
+      if (c.offset < 0 || log === undefined || leader === undefined) continue;
+      const offset = Math.max(c.offset, log.start);
+      const lag = log.end - offset;
+      const key = recordKey(c.topic, c.partition, offset);
+      if (lag > 0 && !out.has(key))
+        out.set(key, { topic: c.topic, partition: c.partition, offset, leader, key, lag });
+    }
+  }
+  return [...out.values()];
+}
 
 /**
  * Lag in messages from one snapshot: per partition, per group and per group and topic. A partition without a
@@ -19,6 +46,7 @@ export function lagSamples(
   timeMs: number,
   tenantOf: TenantOf,
   history?: OffsetHistory,
+  recordTime: RecordTime = () => undefined,
 ): Sample[] {
   const out: Sample[] = [];
   for (const g of snap.groups) {
@@ -44,13 +72,17 @@ export function lagSamples(
       const lag = Math.max(0, log.end - Math.max(c.offset, log.start));
       const lostHere = Math.max(0, log.start - c.offset);
       const key = partitionKey(c.topic, c.partition);
-      const behind = history?.lagSeconds(key, Math.max(c.offset, log.start), log.end, timeMs);
+      const position = Math.max(c.offset, log.start);
+      const exact = lag > 0 ? recordTime(c.topic, c.partition, position) : undefined;
+      const behind = history?.lagSeconds(key, position, log.end, timeMs);
       const seconds: Record<string, number | string> =
-        behind === undefined
-          ? {}
-          : behind.method === 'none'
-            ? { lag_method: 'none' }
-            : { lag_seconds: behind.seconds, lag_method: behind.method };
+        exact !== undefined
+          ? { lag_seconds: Math.max(0, (timeMs - exact) / 1000), lag_method: 'exact' }
+          : behind === undefined
+            ? {}
+            : behind.method === 'none'
+              ? { lag_method: 'none' }
+              : { lag_seconds: behind.seconds, lag_method: behind.method };
       out.push({
         measurement: 'consumer_lag',
         tags,
@@ -127,8 +159,10 @@ export function consumerLagSource(
   cluster: string,
   session: KafkaSession,
   tenantOf: TenantOf = () => '',
+  exactBudget = 1000,
 ): Source {
   const history = new OffsetHistory();
+  const recordTimes = new RecordTimeCache();
   return {
     cluster,
     target: `consumer groups ${session.endpoint.brokers.join(',')}`,
@@ -136,10 +170,22 @@ export function consumerLagSource(
     async collect(nowMs) {
       const snap = await readLagSnapshot(session);
       for (const [key, log] of snap.logs) history.record(key, log.end, nowMs);
+      const positions = behindPositions(snap);
+      const toRead = recordTimes.toRead(positions, exactBudget);
+      if (toRead.length > 0) {
+        const read = await readRecordTimes(session, toRead);
+        snap.rpcs.fetch += read.fetches;
+        snap.errors.push(...read.errors);
+        recordTimes.update(read.times, new Set(positions.map((p) => p.key)));
+      } else {
+        recordTimes.update(new Map(), new Set(positions.map((p) => p.key)));
+      }
+      const recordTime: RecordTime = (topic, partition, offset) =>
+        recordTimes.get(recordKey(topic, partition, offset));
       const first = snap.errors[0];
       return {
         samples: [
-          ...lagSamples(cluster, snap, nowMs, tenantOf, history),
+          ...lagSamples(cluster, snap, nowMs, tenantOf, history, recordTime),
           ...offsetSamples(cluster, snap, nowMs, history),
         ],
         exposed: snap.groups.length,
