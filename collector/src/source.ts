@@ -16,7 +16,9 @@ export interface Source {
   cluster: string;
   /** What is scraped, as it appears in the `scrape` measurement's `target` tag (no credentials). */
   target: string;
-  kind: 'jmx' | 'jolokia' | 'admin' | 'disk' | 'lag';
+  kind: 'jmx' | 'jolokia' | 'admin' | 'disk' | 'lag' | 'probe';
+  /** Releases what the source keeps between collections (connections, background loops). */
+  close?(): Promise<void>;
   collect(nowMs: number, signal: AbortSignal): Promise<Collected>;
 }
 

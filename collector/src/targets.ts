@@ -10,6 +10,7 @@ import { consumerLagSource } from './sources/consumer-lag.ts';
 import { diskSource } from './sources/disk.ts';
 import { jmxTextSource, keepMatcher } from './sources/jmx-text.ts';
 import { jolokiaSource } from './sources/jolokia.ts';
+import { probeSource } from './sources/probe.ts';
 
 type Cluster = CollectorConfig['clusters'][number];
 type Endpoint = NonNullable<Cluster['jmx']>;
@@ -56,6 +57,7 @@ export function sourcesOf(
   index: NameIndex,
   metrics: readonly JmxMetric[],
   groupTenant: (group: string) => string = () => '',
+  clock: () => number = Date.now,
 ): Targets {
   const sessions: KafkaSession[] = [];
   const sources = config.clusters.flatMap((cluster) => {
@@ -82,17 +84,33 @@ export function sourcesOf(
         out.push(jolokiaSource({ cluster: cluster.name, broker: String(b.id), url: jolokia }, metrics));
       return out;
     });
+    const probe = cluster.probe.enabled
+      ? [
+          probeSource(
+            cluster.name,
+            // Its own connections, with a short timeout: a hung broker fails its probe within seconds.
+            new KafkaSession({
+              ...session.endpoint,
+              clientId: `${cluster.client_id}-probe`,
+              requestTimeoutMs: 5_000,
+            }),
+            cluster.probe,
+            clock,
+          ),
+        ]
+      : [];
     return [
       admin,
       disk,
       consumerLagSource(cluster.name, session, groupTenant, cluster.lag.exact_budget),
+      ...probe,
       ...perBroker,
     ];
   });
   return {
     sources,
     close: async () => {
-      await Promise.all(sessions.map((s) => s.close()));
+      await Promise.all([...sources.map((s) => s.close?.()), ...sessions.map((s) => s.close())]);
     },
   };
 }

@@ -201,6 +201,46 @@ export const catalog = {
         'bool',
         '1 if the group has committed an offset for the partition, else 0.',
       ),
+      lag_seconds: gauge(
+        'float',
+        's',
+        'How long ago the next record the group will read arrived (0 when caught up); see lag_method.',
+      ),
+      lag_method: gauge(
+        'string',
+        'method',
+        'exact (that record’s timestamp), interpolated or extrapolated (from the log-end history), none (no history yet).',
+      ),
+    },
+  },
+  partition_offsets: {
+    help: 'Every partition’s log start and end, from the admin API, with its produce rate from log-end deltas (independent of JMX).',
+    tags: ['cluster', 'topic', 'partition', 'tenant'],
+    fields: {
+      log_end_offset: gauge('integer', 'offset', 'The partition’s log-end offset (high watermark).'),
+      log_start_offset: gauge('integer', 'offset', 'The partition’s log-start offset.'),
+      messages_per_s: gauge('float', 'messages/s', 'Log-end delta over the last two cycles, per second.'),
+    },
+  },
+  probe: {
+    help: 'The synthetic probe, per broker: records produced to a partition only that broker holds (acks=1) and read back from it, over one collection window.',
+    tags: ['cluster', 'broker'],
+    fields: {
+      sent: gauge('integer', 'records', 'Records sent in the window.'),
+      acked: gauge('integer', 'records', 'Produces acknowledged in the window.'),
+      produce_errors: gauge(
+        'integer',
+        'records',
+        'Produces that failed or timed out (or were not tried: broker unknown, too many in flight).',
+      ),
+      availability: gauge('float', 'ratio', 'acked / (acked + produce_errors), when a produce completed.'),
+      received: gauge('integer', 'records', 'Records read back in the window.'),
+      lost: gauge('integer', 'records', 'Acknowledged but not read back within lost_after.'),
+      duplicated: gauge('integer', 'records', 'Records read back more than once.'),
+      delayed: gauge('integer', 'records', 'Records read back later than the SLA after they were sent.'),
+      latency_p50_ms: gauge('float', 'ms', 'End-to-end latency (send → read back), median.'),
+      latency_p99_ms: gauge('float', 'ms', 'End-to-end latency, 99th percentile.'),
+      produce_latency_p99_ms: gauge('float', 'ms', 'Send → acknowledgement latency, 99th percentile.'),
     },
   },
   consumer_group: {
