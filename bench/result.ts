@@ -14,6 +14,8 @@ export interface BenchResult {
   better: 'lower' | 'higher';
   input: string;
   runs: number;
+  /** Further figures of the same run (request counts, memory, agreement). */
+  details?: Record<string, unknown>;
 }
 
 /** Median of a list of figures. */

@@ -52,6 +52,13 @@ export interface DirectBroker {
   }>;
   /** ListGroups at the negotiated version: the groups this broker coordinates. */
   listGroups(): Promise<{ errorCode: number; groups: { groupId: string; protocolType: string }[] }>;
+  /** OffsetCommit outside any generation (-1): what an admin tool or a seeding script does. */
+  offsetCommit(args: {
+    groupId: string;
+    groupGenerationId: number;
+    memberId: string;
+    topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
+  }): Promise<unknown>;
   /** Produce at the negotiated version. */
   produce(args: {
     acks: number;
@@ -72,6 +79,7 @@ interface KafkaJsBroker {
   produce: DirectBroker['produce'];
   describeGroups: DirectBroker['describeGroups'];
   listGroups: DirectBroker['listGroups'];
+  offsetCommit: DirectBroker['offsetCommit'];
 }
 
 const Broker = require('kafkajs/src/broker') as new (options: object) => KafkaJsBroker;
@@ -138,6 +146,7 @@ export function directPool(endpoint: KafkaEndpoint): DirectPool {
       produce: (args) => raw.produce(args),
       describeGroups: (args) => raw.describeGroups(args),
       listGroups: () => raw.listGroups(),
+      offsetCommit: (args) => raw.offsetCommit(args),
     };
     return { raw, direct };
   };

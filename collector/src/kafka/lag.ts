@@ -1,6 +1,7 @@
-import type { BrokerAddress } from './brokers.ts';
+import type { BrokerAddress, DirectBroker } from './brokers.ts';
 import { memberAssignment } from './client.ts';
 import { fetchGroupOffsets, findCoordinators } from './groups.ts';
+import { readMetadata } from './metadata.ts';
 import type { KafkaSession } from './session.ts';
 
 /**
@@ -52,6 +53,21 @@ function withAssigned(
     }
   }
   return out;
+}
+
+/** Runs `use` on the first of the session's bootstrap brokers that answers. */
+async function askAnyBroker<T>(session: KafkaSession, use: (broker: DirectBroker) => Promise<T>): Promise<T> {
+  let last: unknown;
+  for (const hostPort of session.endpoint.brokers) {
+    const at = hostPort.lastIndexOf(':');
+    const r = await session.onBroker(
+      { nodeId: -1, host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)) },
+      use,
+    );
+    if (r.status === 'fulfilled') return r.value;
+    last = r.reason;
+  }
+  throw new Error(`no bootstrap broker answered: ${(last as Error | undefined)?.message ?? 'none listed'}`);
 }
 
 /** Splits `items` into runs of at most `size`. */
@@ -166,23 +182,21 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
     fetch: 0,
   };
   const errors: string[] = [];
-  const brokers = await session.withAdmin(async (admin) => (await admin.describeCluster()).brokers);
-  const groups = await readGroups(session, brokers, rpcs, errors);
-  // Every topic, not only those with commits: produce rates come from the same log-end offsets.
-  const owned = await session.withAdmin(async (admin) => {
+  // One Metadata request: the brokers, and the leaders of every topic's partitions (produce rates come from
+  // the same log-end offsets, so all topics, not only those with commits).
+  const metadata = await askAnyBroker(session, (b) => {
     rpcs.metadata += 1;
-    const metadata = await admin.fetchTopicMetadata();
-    const owned = new Map<number, { topic: string; partition: number }[]>();
-    for (const t of metadata.topics) {
-      for (const p of t.partitions) {
-        if (p.leader < 0) continue;
-        const list = owned.get(p.leader) ?? [];
-        list.push({ topic: t.name, partition: p.partitionId });
-        owned.set(p.leader, list);
-      }
-    }
-    return owned;
+    return readMetadata(b);
   });
+  const { brokers } = metadata;
+  const groups = await readGroups(session, brokers, rpcs, errors);
+  const owned = new Map<number, { topic: string; partition: number }[]>();
+  for (const p of metadata.partitions) {
+    if (p.leader < 0) continue;
+    const list = owned.get(p.leader) ?? [];
+    list.push({ topic: p.topic, partition: p.partition });
+    owned.set(p.leader, list);
+  }
 
   const logs = new Map<string, { start: number; end: number }>();
   const leaders = new Map<string, BrokerAddress>();

@@ -23,6 +23,7 @@ export interface Decoder {
   readBoolean(): boolean;
   readUVarIntString(): string | null;
   readUVarIntArray<T>(read: (d: Decoder) => T): T[] | null;
+  forward(bytes: number): void;
 }
 
 export const encoder = (): Encoder => new (KafkaEncoder as new () => Encoder)();
