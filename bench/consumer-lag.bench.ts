@@ -7,7 +7,7 @@ import { defaultLabDir } from '../lab/src/paths.ts';
 import { bootstrapOf, readState } from '../lab/src/state.ts';
 import type { LabState } from '../lab/src/state.ts';
 import { startLab } from '../lab/src/up.ts';
-import { committedOf, groupName, seedLagCluster, seedShape, topicName } from './lag-seed.ts';
+import { committedOf, seedLagCluster, seedShape, topicName } from './lag-seed.ts';
 import { runKafkaConsumerGroups } from './kafka-consumer-groups.ts';
 import { median, result } from './result.ts';
 import type { BenchResult } from './result.ts';

@@ -1,10 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { createKafka } from '../collector/src/kafka/client.ts';
 import { runCollector } from '../collector/src/main.ts';
 import { labCollectorConfig } from '../lab/src/collector-config.ts';
 import { labStatus, liveProcesses, stopLab } from '../lab/src/control.ts';
-import { createDemoTopics, demoTenants, startDemoTraffic } from '../lab/src/demo.ts';
+import { createDemoTopics, demoTenants, demoTenantsYaml, startDemoTraffic } from '../lab/src/demo.ts';
 import { defaultLabDir } from '../lab/src/paths.ts';
 import { bootstrapOf, readState } from '../lab/src/state.ts';
 import { startLab } from '../lab/src/up.ts';
@@ -33,9 +35,11 @@ export function demoCommand(): Command {
       const log = pino({ name: 'collector', level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
       let announce: (address: string) => void = () => undefined;
       const listening = new Promise<string>((ready) => (announce = ready));
-      const collector = runCollector(labCollectorConfig(lab), process.env, log, stopCollector.signal, (a) =>
-        announce(a),
-      );
+      // The demo tenants own their topics and groups: every series carries its tenant.
+      const tenantsFile = join(lab.dir, 'tenants.yaml');
+      writeFileSync(tenantsFile, demoTenantsYaml(demoTenants));
+      const config = { ...labCollectorConfig(lab), tenants: tenantsFile };
+      const collector = runCollector(config, process.env, log, stopCollector.signal, (a) => announce(a));
       const collectorAddress = await Promise.race([listening, collector.then(() => 'not running')]);
 
       const status = labStatus(lab);
@@ -52,6 +56,7 @@ export function demoCommand(): Command {
           `  tenant ${t.tenant}: topics ${t.topics.map((x) => x.name).join(', ')}; groups ${groups.join(', ')}`,
         );
       }
+      console.log(`  tenants catalog: ${tenantsFile}`);
       console.log('Press Ctrl-C to stop.');
 
       await new Promise<void>((done) => {

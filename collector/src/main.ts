@@ -30,16 +30,19 @@ function assemble(config: CollectorConfig, env: NodeJS.ProcessEnv, log: Logger) 
     return writeLineProtocol(target, body);
   };
   const write = durableWriter(writeOnce, spool);
-  const targets = sourcesOf(config, env, buildNameIndex(jmxMetrics), jmxMetrics, groupTenantOf(config));
+  const targets = sourcesOf(config, env, buildNameIndex(jmxMetrics), jmxMetrics, tenantsOf(config));
   return { spool, write, targets };
 }
 
-/** The tenant of a consumer group, from the catalog the config names (checked at load); '' without one. */
-function groupTenantOf(config: CollectorConfig): (group: string) => string {
-  if (config.tenants === undefined) return () => '';
+/** The tenant of a consumer group and of a topic, from the catalog the config names (checked at load). */
+function tenantsOf(config: CollectorConfig): {
+  groups: (group: string) => string;
+  topics: (topic: string) => string;
+} {
+  if (config.tenants === undefined) return { groups: () => '', topics: () => '' };
   const loaded = loadTenantsFile(config.tenants);
   if (!loaded.ok) throw new Error(`invalid tenants catalog:\n${formatConfigErrors(loaded.errors)}`);
-  return tenantResolver(loaded.value, 'groups');
+  return { groups: tenantResolver(loaded.value, 'groups'), topics: tenantResolver(loaded.value, 'topics') };
 }
 
 /** Where the collector writes, with the credentials its config names (the password from the environment). */

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { catalog } from '../../model/src/catalog.ts';
+import type { MeasurementSpec } from '../../model/src/catalog.ts';
 import type { JmxMetric } from '../../model/src/jmx.ts';
 import type { CollectorConfig } from './config.ts';
 import type { NameIndex } from './jmx-names.ts';
@@ -41,6 +43,32 @@ export function kafkaEndpoint(cluster: Cluster, env: NodeJS.ProcessEnv): KafkaEn
   return endpoint;
 }
 
+const ownedByTopic = new Set(
+  Object.entries(catalog as Record<string, MeasurementSpec>)
+    .filter(([, spec]) => spec.tags.includes('tenant') && spec.tags.includes('topic'))
+    .map(([name]) => name),
+);
+
+/**
+ * `source` with the owning tenant of each topic filled into the samples that have a topic and, in the
+ * catalog, a `tenant` tag — unless the source set it itself (consumer lag: the group's owner).
+ */
+export function withTopicTenants(source: Source, topicTenant: (topic: string) => string): Source {
+  return {
+    ...source,
+    async collect(nowMs, signal) {
+      const got = await source.collect(nowMs, signal);
+      const samples = got.samples.map((s) => {
+        const topic = s.tags.topic;
+        return topic !== undefined && s.tags.tenant === undefined && ownedByTopic.has(s.measurement)
+          ? { ...s, tags: { ...s.tags, tenant: topicTenant(topic) } }
+          : s;
+      });
+      return { ...got, samples };
+    },
+  };
+}
+
 /** The sources of a config and the long-lived connections they share (closed by `close`). */
 export interface Targets {
   sources: Source[];
@@ -56,7 +84,10 @@ export function sourcesOf(
   env: NodeJS.ProcessEnv,
   index: NameIndex,
   metrics: readonly JmxMetric[],
-  groupTenant: (group: string) => string = () => '',
+  tenants: { groups: (group: string) => string; topics: (topic: string) => string } = {
+    groups: () => '',
+    topics: () => '',
+  },
   clock: () => number = Date.now,
 ): Targets {
   const sessions: KafkaSession[] = [];
@@ -102,13 +133,13 @@ export function sourcesOf(
     return [
       admin,
       disk,
-      consumerLagSource(cluster.name, session, groupTenant, cluster.lag.exact_budget),
+      consumerLagSource(cluster.name, session, tenants.groups, cluster.lag.exact_budget),
       ...probe,
       ...perBroker,
     ];
   });
   return {
-    sources,
+    sources: sources.map((s) => withTopicTenants(s, tenants.topics)),
     close: async () => {
       await Promise.all([...sources.map((s) => s.close?.()), ...sessions.map((s) => s.close())]);
     },

@@ -24,6 +24,7 @@ const snap: LagSnapshot = {
     [partitionKey('clicks', 0), { start: 0, end: 5 }],
   ]),
   leaders: new Map(),
+  groupsComplete: true,
   rpcs: {
     listGroups: 0,
     findCoordinator: 0,
@@ -61,6 +62,7 @@ describe('lagSamples', () => {
       measurement: 'consumer_group',
       tags: { cluster: 'c1', group: 'billing', tenant: 'payments' },
       fields: {
+        offsets_age_s: 0,
         state: 'Empty',
         members: 0,
         partitions: 3,

@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import { createConsumer, createProducer } from '../../collector/src/kafka/client.ts';
 import type { Consumer, Kafka, Producer } from '../../collector/src/kafka/client.ts';
 
@@ -32,6 +33,18 @@ export const demoTenants: readonly DemoTenant[] = [
     groups: [{ id: 'logistics-tracker', topics: ['logistics.shipments'], msPerMessage: 0 }],
   },
 ];
+
+/** The demo tenants as a tenants catalog (YAML): each owns its topics and groups by exact name. */
+export function demoTenantsYaml(tenants: readonly DemoTenant[]): string {
+  return stringify({
+    tenants: tenants.map((t) => ({
+      name: t.tenant,
+      contacts: [`${t.tenant}@demo.invalid`],
+      topics: t.topics.map((x) => x.name),
+      groups: t.groups.map((g) => g.id),
+    })),
+  });
+}
 
 /** Running demo traffic; `stop` disconnects every producer and consumer. */
 export interface DemoTraffic {

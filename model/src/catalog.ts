@@ -75,8 +75,8 @@ export const catalog = {
     },
   },
   broker_topic: {
-    help: "A broker's per-topic rates (BrokerTopicMetrics with a topic).",
-    tags: ['cluster', 'broker', 'topic', 'source'],
+    help: "A broker's per-topic rates (BrokerTopicMetrics with a topic); `tenant` is the topic's owner.",
+    tags: ['cluster', 'broker', 'topic', 'source', 'tenant'],
     fields: {
       bytes_in_total: counter('bytes', 'Bytes produced to this topic on this broker.'),
       bytes_out_total: counter('bytes', 'Bytes fetched from this topic on this broker by consumers.'),
@@ -222,6 +222,18 @@ export const catalog = {
       messages_per_s: gauge('float', 'messages/s', 'Log-end delta over the last two cycles, per second.'),
     },
   },
+  topic_volume: {
+    help: 'Rollup (retention policy `volume`, one point per day, written by continuous queries, not by the collector): what was produced per day, per partition (messages, from partition_offsets) and per broker and topic (bytes, from broker_topic). Sum by `tenant` for "how much did we send yesterday".',
+    tags: ['cluster', 'topic', 'partition', 'broker', 'tenant'],
+    fields: {
+      messages: gauge('integer', 'messages', 'Log-end advance over the day (spread of log_end_offset).'),
+      bytes: gauge(
+        'float',
+        'bytes',
+        'Bytes in over the day (spread of bytes_in_total; a broker restart undercounts).',
+      ),
+    },
+  },
   probe: {
     help: 'The synthetic probe, per broker: records produced to a partition only that broker holds (acks=1) and read back from it, over one collection window.',
     tags: ['cluster', 'broker'],
@@ -249,6 +261,11 @@ export const catalog = {
     fields: {
       state: gauge('string', 'state', 'Stable, Empty, PreparingRebalance, CompletingRebalance, Dead.'),
       members: gauge('integer', 'members', 'Members of the group.'),
+      offsets_age_s: gauge(
+        'float',
+        's',
+        'Age of the committed offsets used: 0, or how long ago they were last read when the group’s coordinator cannot be asked (a dead broker), up to 10 minutes.',
+      ),
       partitions: gauge('integer', 'partitions', 'Partitions with a committed offset.'),
       lag_messages_sum: gauge('integer', 'messages', 'Sum of lag_messages over its partitions.'),
       lag_messages_max: gauge('integer', 'messages', 'Largest lag_messages of one partition.'),

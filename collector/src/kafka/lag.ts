@@ -13,6 +13,8 @@ export interface GroupOffsets {
   state: string;
   members: number;
   committed: { topic: string; partition: number; offset: number }[];
+  /** Set when the group's coordinator could not be asked: its offsets are the last read, at this time. */
+  carriedSinceMs?: number;
 }
 
 /** Requests one lag read took, by type. */
@@ -28,6 +30,8 @@ export interface LagSnapshot {
   logs: Map<string, { start: number; end: number }>;
   /** The leader of each partition with one, by `topic\u0000partition`. */
   leaders: Map<string, BrokerAddress>;
+  /** False when a broker or coordinator could not be asked: groups may be missing from `groups`. */
+  groupsComplete: boolean;
   rpcs: LagRpcs;
   errors: string[];
 }
@@ -190,6 +194,7 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
   });
   const { brokers } = metadata;
   const groups = await readGroups(session, brokers, rpcs, errors);
+  const groupsComplete = errors.length === 0;
   const owned = new Map<number, { topic: string; partition: number }[]>();
   for (const p of metadata.partitions) {
     if (p.leader < 0) continue;
@@ -242,5 +247,5 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
       errors.push(`ListOffsets on broker ${targets[i]?.nodeId}: ${(r.reason as Error).message}`);
     }
   });
-  return { groups, logs, leaders, rpcs, errors };
+  return { groups, groupsComplete, logs, leaders, rpcs, errors };
 }

@@ -75,7 +75,7 @@ export async function applyRetention(
   database: string,
   plan: {
     policies: { name: string; durationHours: number; isDefault: boolean }[];
-    queries: { name: string; select: string }[];
+    queries: { name: string; select: string; resample?: string }[];
   },
 ): Promise<string[]> {
   const changed: string[] = [];
@@ -99,7 +99,7 @@ export async function applyRetention(
     // InfluxDB stores the query with identifiers unquoted.
     if (found?.query.includes(q.select.replaceAll('"', '')) === true) continue;
     if (found !== undefined) await client.dropContinuousQuery(q.name, database);
-    await client.createContinuousQuery(q.name, q.select, database);
+    await client.createContinuousQuery(q.name, q.select, database, q.resample);
     changed.push(`${found === undefined ? 'created' : 'replaced'} continuous query ${q.name}`);
   }
   return changed;

@@ -11,7 +11,35 @@ export interface RetentionConfig {
 /** The statements that make a database's retention: policies first, then one continuous query per measurement. */
 export interface RetentionPlan {
   policies: { name: string; durationHours: number; isDefault: boolean }[];
-  queries: { name: string; select: string }[];
+  /** `resample`: the RESAMPLE clause, when the query recomputes past intervals. */
+  queries: { name: string; select: string; resample?: string }[];
+}
+
+/** The retention policy of the daily volume rollup, and how long it is kept. */
+export const volumePolicy = { name: 'volume', durationHours: 400 * 24 };
+
+/** Measurements written only by continuous queries: no downsampled copy of them. */
+const rollups = new Set(['topic_volume']);
+
+/**
+ * The daily volume rollup: messages per partition (spread of the log end) and bytes per broker and topic
+ * (spread of the bytes-in counter) per day, with their tenant; recomputed every hour for the last two days,
+ * so today's figure grows during the day.
+ */
+function volumeQueries(database: string): RetentionPlan['queries'] {
+  const into = `"${database}"."${volumePolicy.name}"."topic_volume"`;
+  return [
+    {
+      name: 'lookout_topic_volume_messages_1d',
+      select: `SELECT spread("log_end_offset") AS "messages" INTO ${into} FROM "${database}"."raw"."partition_offsets" GROUP BY time(1d), "cluster", "topic", "partition", "tenant"`,
+      resample: 'RESAMPLE EVERY 1h FOR 2d',
+    },
+    {
+      name: 'lookout_topic_volume_bytes_1d',
+      select: `SELECT spread("bytes_in_total") AS "bytes" INTO ${into} FROM "${database}"."raw"."broker_topic" GROUP BY time(1d), "cluster", "broker", "topic", "tenant"`,
+      resample: 'RESAMPLE EVERY 1h FOR 2d',
+    },
+  ];
 }
 
 /** The retention policy that holds the copy downsampled to `everyMs`. */
@@ -31,9 +59,11 @@ export function planRetention(database: string, retention: RetentionConfig): Ret
       durationHours: hours(d.keep),
       isDefault: false,
     })),
+    { ...volumePolicy, isDefault: false },
   ];
   const queries = retention.downsample.flatMap((d) =>
     Object.entries(catalog as Record<string, MeasurementSpec>).flatMap(([measurement, spec]) => {
+      if (rollups.has(measurement)) return [];
       const fields = Object.entries(spec.fields)
         .filter(([, f]) => f.type !== 'string')
         .map(([name, f]) => `${f.kind === 'counter' ? 'last' : 'mean'}("${name}") AS "${name}"`);
@@ -44,5 +74,5 @@ export function planRetention(database: string, retention: RetentionConfig): Ret
       return [{ name: `lookout_${measurement}_${formatDuration(d.every)}`, select }];
     }),
   );
-  return { policies, queries };
+  return { policies, queries: [...queries, ...volumeQueries(database)] };
 }

@@ -6,6 +6,7 @@ import { readRecordTimes, recordKey } from '../kafka/record-times.ts';
 import type { RecordAt } from '../kafka/record-times.ts';
 import { OffsetHistory } from '../offset-history.ts';
 import { RecordTimeCache } from '../record-time-cache.ts';
+import { LastSeenGroups } from '../last-seen-groups.ts';
 import type { Source } from '../source.ts';
 
 /** Which tenant owns a group (or topic); '' when none does. */
@@ -110,6 +111,7 @@ export function lagSamples(
       measurement: 'consumer_group',
       tags: { cluster, group: g.group, tenant },
       fields: {
+        offsets_age_s: (g.carriedSinceMs === undefined ? 0 : timeMs - g.carriedSinceMs) / 1000,
         state: g.state,
         members: g.members,
         partitions,
@@ -163,12 +165,13 @@ export function consumerLagSource(
 ): Source {
   const history = new OffsetHistory();
   const recordTimes = new RecordTimeCache();
+  const lastSeen = new LastSeenGroups();
   return {
     cluster,
     target: `consumer groups ${session.endpoint.brokers.join(',')}`,
     kind: 'lag',
     async collect(nowMs) {
-      const snap = await readLagSnapshot(session);
+      const snap = lastSeen.fill(await readLagSnapshot(session), nowMs);
       for (const [key, log] of snap.logs) history.record(key, log.end, nowMs);
       const positions = behindPositions(snap);
       const toRead = recordTimes.toRead(positions, exactBudget);
