@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { catalog } from '../model/src/catalog.ts';
 import { connectInflux } from '../collector/src/sink/influx.ts';
-import { currentLab } from './lab/lab.ts';
+import { currentLab, deleteProbeTopic } from './lab/lab.ts';
 
 const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
   try {
@@ -16,6 +16,7 @@ const run = async (...args: string[]): Promise<{ code: number; stdout: string; s
 };
 
 describe('the lookout command', () => {
+  afterAll(deleteProbeTopic);
   it('--help lists its subcommands', async () => {
     const { code, stdout } = await run('--help');
     expect(code).toBe(0);
@@ -94,7 +95,7 @@ describe('the lookout command', () => {
     );
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as { targets: { up: boolean }[]; points: number; written: number };
-    expect(summary.targets).toHaveLength(9);
+    expect(summary.targets).toHaveLength(10);
     expect(summary.targets.every((t) => t.up)).toBe(true);
     expect(summary.written).toBe(summary.points);
 

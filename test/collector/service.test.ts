@@ -6,11 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connectInflux } from '../../collector/src/sink/influx.ts';
 import { runCollector } from '../../collector/src/main.ts';
 import { labCollectorConfig } from '../../lab/src/collector-config.ts';
-import { currentLab, uniqueName } from '../lab/lab.ts';
+import { currentLab, deleteProbeTopic, uniqueName } from '../lab/lab.ts';
 
 describe('the collector service on the lab', () => {
   const spoolDir = mkdtempSync(join(tmpdir(), 'lookout-service-test-'));
-  afterAll(() => rmSync(spoolDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    rmSync(spoolDir, { recursive: true, force: true });
+    await deleteProbeTopic();
+  });
 
   it('runs scheduled cycles into InfluxDB and serves /healthz and /metrics', async () => {
     const lab = currentLab();
@@ -41,7 +44,7 @@ describe('the collector service on the lab', () => {
       `SELECT count("up") AS n FROM "scrape" WHERE time > now() - 1m AND time <= now() GROUP BY time(2s) fill(none)`,
     );
     expect(rows.length).toBeGreaterThanOrEqual(2);
-    expect(rows.every((r) => r.n === 9)).toBe(true);
+    expect(rows.every((r) => r.n === 10)).toBe(true);
     expect((await influx.showRetentionPolicies(database)).find((p) => p.default)?.name).toBe('raw');
     await influx.dropDatabase(database);
   }, 30_000);

@@ -29,6 +29,21 @@ export async function withLabSession<T>(
   }
 }
 
+/**
+ * Deletes the collector's probe topic: its single-replica partitions would go leaderless in a later drill
+ * that kills a broker, and kafkajs's own metadata calls (which the drills use) throw on that.
+ */
+export async function deleteProbeTopic(): Promise<void> {
+  const admin = labKafka('probe-cleanup').admin();
+  await admin.connect();
+  try {
+    if ((await admin.listTopics()).includes('__lookout_probe'))
+      await admin.deleteTopics({ topics: ['__lookout_probe'] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** A name no other test or run uses. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;

@@ -1,4 +1,5 @@
 import { ConfigResourceTypes } from './client.ts';
+import { readMetadata } from './metadata.ts';
 import type { KafkaSession } from './session.ts';
 
 /** One partition's placement, as the metadata says. `leader` is -1 when it has none. */
@@ -26,19 +27,11 @@ export interface ClusterSnapshot {
  * retention:
  * one Metadata request and one DescribeConfigs for all topics. Internal topics are included.
  */
-export function readClusterSnapshot(session: KafkaSession): Promise<ClusterSnapshot> {
+export async function readClusterSnapshot(session: KafkaSession): Promise<ClusterSnapshot> {
+  const metadata = await session.onAnyBroker(readMetadata);
+  const partitions = metadata.partitions;
+  const topics = [...new Set(partitions.map((p) => p.topic))].map((name) => ({ name }));
   return session.withAdmin(async (admin) => {
-    const cluster = await admin.describeCluster();
-    const { topics } = await admin.fetchTopicMetadata();
-    const partitions = topics.flatMap((t) =>
-      t.partitions.map((p) => ({
-        topic: t.name,
-        partition: p.partitionId,
-        leader: p.leader,
-        replicas: p.replicas,
-        isr: p.isr,
-      })),
-    );
     const minIsr = new Map<string, number>();
     const retention = new Map<string, { ms: number; bytes: number }>();
     if (topics.length > 0) {
@@ -63,8 +56,8 @@ export function readClusterSnapshot(session: KafkaSession): Promise<ClusterSnaps
       }
     }
     return {
-      brokers: cluster.brokers.map((b) => b.nodeId).sort((a, b) => a - b),
-      controller: cluster.controller,
+      brokers: metadata.brokers.map((b) => b.nodeId).sort((a, b) => a - b),
+      controller: metadata.controller < 0 ? null : metadata.controller,
       partitions,
       minIsr,
       retention,

@@ -1,4 +1,4 @@
-import type { BrokerAddress, DirectBroker } from './brokers.ts';
+import type { BrokerAddress } from './brokers.ts';
 import { memberAssignment } from './client.ts';
 import { fetchGroupOffsets, findCoordinators } from './groups.ts';
 import { readMetadata } from './metadata.ts';
@@ -57,21 +57,6 @@ function withAssigned(
     }
   }
   return out;
-}
-
-/** Runs `use` on the first of the session's bootstrap brokers that answers. */
-async function askAnyBroker<T>(session: KafkaSession, use: (broker: DirectBroker) => Promise<T>): Promise<T> {
-  let last: unknown;
-  for (const hostPort of session.endpoint.brokers) {
-    const at = hostPort.lastIndexOf(':');
-    const r = await session.onBroker(
-      { nodeId: -1, host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)) },
-      use,
-    );
-    if (r.status === 'fulfilled') return r.value;
-    last = r.reason;
-  }
-  throw new Error(`no bootstrap broker answered: ${(last as Error | undefined)?.message ?? 'none listed'}`);
 }
 
 /** Splits `items` into runs of at most `size`. */
@@ -188,7 +173,7 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
   const errors: string[] = [];
   // One Metadata request: the brokers, and the leaders of every topic's partitions (produce rates come from
   // the same log-end offsets, so all topics, not only those with commits).
-  const metadata = await askAnyBroker(session, (b) => {
+  const metadata = await session.onAnyBroker((b) => {
     rpcs.metadata += 1;
     return readMetadata(b);
   });

@@ -4,12 +4,15 @@ import { flexibleRequest } from './wire.ts';
 /** The cluster's brokers and every partition's leader (-1: none), from one Metadata request. */
 export interface ClusterMetadata {
   brokers: BrokerAddress[];
-  partitions: { topic: string; partition: number; leader: number }[];
+  /** The active controller's id, or -1. */
+  controller: number;
+  partitions: { topic: string; partition: number; leader: number; replicas: number[]; isr: number[] }[];
 }
 
 /**
  * Metadata v12 for all topics, asked of one broker: one request gives the brokers and the leaders, where
- * kafkajs's admin asks twice (describeCluster, fetchTopicMetadata) and refreshes on its own.
+ * kafkajs's admin asks twice (describeCluster, fetchTopicMetadata), refreshes on its own, and throws for the
+ * whole answer when one partition has no leader — exactly when the cluster state matters.
  */
 export async function readMetadata(broker: DirectBroker): Promise<ClusterMetadata> {
   return (await broker.send(
@@ -35,7 +38,7 @@ export async function readMetadata(broker: DirectBroker): Promise<ClusterMetadat
             return { nodeId, host, port };
           }) ?? [];
         d.readUVarIntString(); // cluster_id
-        d.readInt32(); // controller_id
+        const controller = d.readInt32();
         const partitions: ClusterMetadata['partitions'] = [];
         d.readUVarIntArray((t) => {
           t.readInt16(); // error_code
@@ -47,15 +50,17 @@ export async function readMetadata(broker: DirectBroker): Promise<ClusterMetadat
             const partition = p.readInt32();
             const leader = p.readInt32();
             p.readInt32(); // leader_epoch
-            for (let i = 0; i < 3; i++) p.readUVarIntArray((n) => n.readInt32()); // replicas, isr, offline
+            const replicas = p.readUVarIntArray((n) => n.readInt32()) ?? [];
+            const isr = p.readUVarIntArray((n) => n.readInt32()) ?? [];
+            p.readUVarIntArray((n) => n.readInt32()); // offline_replicas
             p.readTaggedFields();
-            partitions.push({ topic, partition, leader });
+            partitions.push({ topic, partition, leader, replicas, isr });
           });
           t.readInt32(); // topic_authorized_operations
           t.readTaggedFields();
         });
         d.readTaggedFields();
-        return { brokers, partitions };
+        return { brokers, controller, partitions };
       },
     ),
   )) as ClusterMetadata;

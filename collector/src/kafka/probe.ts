@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrokerAddress } from './brokers.ts';
+import { readMetadata } from './metadata.ts';
 import type { KafkaSession } from './session.ts';
 
 /**
@@ -18,20 +19,19 @@ export type ProbeAssignment = Map<number, { partition: number; address: BrokerAd
  * should. Returns every broker that has a probe partition.
  */
 export async function ensureProbeTopic(session: KafkaSession, topic: string): Promise<ProbeAssignment> {
+  // Our own Metadata: kafkajs's throws while a probe partition has no leader (its broker is down).
+  const metadata = await session.onAnyBroker(readMetadata);
+  const { brokers } = metadata;
+  const address = new Map(brokers.map((b) => [b.nodeId, b]));
+  const mine = metadata.partitions.filter((p) => p.topic === topic);
+  const existing = mine.length > 0;
+  const held = new Map<number, number>();
+  const total = mine.length;
+  for (const p of mine) {
+    const only = p.replicas.length === 1 ? p.replicas[0] : undefined;
+    if (only !== undefined && !held.has(only)) held.set(only, p.partition);
+  }
   return session.withAdmin(async (admin) => {
-    const { brokers } = await admin.describeCluster();
-    const address = new Map(brokers.map((b) => [b.nodeId, b]));
-    const existing = (await admin.listTopics()).includes(topic);
-    const held = new Map<number, number>();
-    let total = 0;
-    if (existing) {
-      const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-      for (const p of meta?.partitions ?? []) {
-        total += 1;
-        const only = p.replicas.length === 1 ? p.replicas[0] : undefined;
-        if (only !== undefined && !held.has(only)) held.set(only, p.partitionId);
-      }
-    }
     const missing = brokers.map((b) => b.nodeId).filter((id) => !held.has(id));
     if (!existing) {
       await admin.createTopics({

@@ -54,6 +54,19 @@ export class KafkaSession {
     }
   }
 
+  /** Runs `use` on the first bootstrap broker that answers. */
+  async onAnyBroker<T>(use: (broker: DirectBroker) => Promise<T>): Promise<T> {
+    let last: unknown;
+    for (const hostPort of this.endpoint.brokers) {
+      const at = hostPort.lastIndexOf(':');
+      const address = { nodeId: -1, host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)) };
+      const r = await this.onBroker(address, use);
+      if (r.status === 'fulfilled') return r.value;
+      last = r.reason;
+    }
+    throw new Error(`no bootstrap broker answered: ${(last as Error | undefined)?.message ?? 'none listed'}`);
+  }
+
   /** Disconnects everything; the session can be used again afterwards (it reconnects). */
   async close(): Promise<void> {
     const admin = this.admin;
