@@ -70,18 +70,14 @@ export async function seedLagCluster(session: KafkaSession, say: (line: string) 
     await admin.disconnect();
   }
   const groups = Array.from({ length: seedShape.groups }, (_, g) => groupName(g));
-  const [first] = session.endpoint.brokers;
-  const [host = '', port = '0'] = (first ?? '').split(':');
   // The first lookup creates __consumer_offsets: ask until every group has its coordinator.
   let coordinators = new Map<string, BrokerAddress>();
   for (let attempt = 0; coordinators.size < groups.length; attempt++) {
     if (attempt > 60)
       throw new Error(`coordinators found for ${coordinators.size}/${groups.length} groups only`);
     if (attempt > 0) await new Promise((done) => setTimeout(done, 1_000));
-    const found = await session.onBroker({ nodeId: -1, host, port: Number(port) }, (b) =>
-      findCoordinators(b, groups),
-    );
-    if (found.status === 'fulfilled') coordinators = found.value.coordinators;
+    const found = await session.onAnyBroker((b) => findCoordinators(b, groups)).catch(() => undefined);
+    if (found !== undefined) coordinators = found.coordinators;
   }
   let done = 0;
   await Promise.all(

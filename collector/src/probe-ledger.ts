@@ -29,10 +29,8 @@ interface Pending {
   acked: boolean;
 }
 
-interface BrokerBook {
-  pending: Map<number, Pending>;
-  /** Sequence numbers read back recently (bounded), to tell duplicates from late records. */
-  seen: Set<number>;
+/** What one window counts; zeroed at each drain. */
+interface WindowCounts {
   sent: number;
   acked: number;
   produceErrors: number;
@@ -42,6 +40,24 @@ interface BrokerBook {
   delayed: number;
   latencies: number[];
   produceLatencies: number[];
+}
+
+const emptyWindow = (): WindowCounts => ({
+  sent: 0,
+  acked: 0,
+  produceErrors: 0,
+  received: 0,
+  lost: 0,
+  duplicated: 0,
+  delayed: 0,
+  latencies: [],
+  produceLatencies: [],
+});
+
+interface BrokerBook extends WindowCounts {
+  pending: Map<number, Pending>;
+  /** Sequence numbers read back recently (bounded), to tell duplicates from late records. */
+  seen: Set<number>;
 }
 
 /** Nearest-rank percentile of `values` (unsorted), undefined when empty. */
@@ -64,19 +80,7 @@ export class ProbeLedger {
   private book(broker: number): BrokerBook {
     let b = this.books.get(broker);
     if (b === undefined) {
-      b = {
-        pending: new Map(),
-        seen: new Set(),
-        sent: 0,
-        acked: 0,
-        produceErrors: 0,
-        received: 0,
-        lost: 0,
-        duplicated: 0,
-        delayed: 0,
-        latencies: [],
-        produceLatencies: [],
-      };
+      b = { pending: new Map(), seen: new Set(), ...emptyWindow() };
       this.books.set(broker, b);
     }
     return b;
@@ -154,17 +158,7 @@ export class ProbeLedger {
         latencyP99: percentile(b.latencies, 99),
         produceLatencyP99: percentile(b.produceLatencies, 99),
       });
-      Object.assign(b, {
-        sent: 0,
-        acked: 0,
-        produceErrors: 0,
-        received: 0,
-        lost: 0,
-        duplicated: 0,
-        delayed: 0,
-        latencies: [],
-        produceLatencies: [],
-      });
+      Object.assign(b, emptyWindow());
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partitionKey } from '../src/kafka/lag.ts';
+import { noRpcs, partitionKey } from '../src/kafka/lag.ts';
 import type { LagSnapshot } from '../src/kafka/lag.ts';
 import { lagSamples } from '../src/sources/consumer-lag.ts';
 
@@ -25,15 +25,7 @@ const snap: LagSnapshot = {
   ]),
   leaders: new Map(),
   groupsComplete: true,
-  rpcs: {
-    listGroups: 0,
-    findCoordinator: 0,
-    describeGroups: 0,
-    offsetFetch: 0,
-    metadata: 0,
-    listOffsets: 0,
-    fetch: 0,
-  },
+  rpcs: noRpcs(),
   errors: [],
 };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LagSnapshot } from '../src/kafka/lag.ts';
+import { noRpcs } from '../src/kafka/lag.ts';
 import { LastSeenGroups } from '../src/last-seen-groups.ts';
 
 const snap = (groups: string[], groupsComplete: boolean): LagSnapshot => ({
@@ -12,15 +13,7 @@ const snap = (groups: string[], groupsComplete: boolean): LagSnapshot => ({
   groupsComplete,
   logs: new Map(),
   leaders: new Map(),
-  rpcs: {
-    listGroups: 0,
-    findCoordinator: 0,
-    describeGroups: 0,
-    offsetFetch: 0,
-    metadata: 0,
-    listOffsets: 0,
-    fetch: 0,
-  },
+  rpcs: noRpcs(),
   errors: [],
 });
 

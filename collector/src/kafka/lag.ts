@@ -23,6 +23,17 @@ export type LagRpcs = Record<
   number
 >;
 
+/** A request count with nothing counted yet. */
+export const noRpcs = (): LagRpcs => ({
+  listGroups: 0,
+  findCoordinator: 0,
+  describeGroups: 0,
+  offsetFetch: 0,
+  metadata: 0,
+  listOffsets: 0,
+  fetch: 0,
+});
+
 /** What one lag read saw, and the requests it took. Offsets are numbers (exact below 2^53). */
 export interface LagSnapshot {
   groups: GroupOffsets[];
@@ -161,15 +172,7 @@ async function readGroups(
  * broker (two requests per leader: latest and earliest). Uses the session's kept connections.
  */
 export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapshot> {
-  const rpcs: LagRpcs = {
-    listGroups: 0,
-    findCoordinator: 0,
-    describeGroups: 0,
-    offsetFetch: 0,
-    metadata: 0,
-    listOffsets: 0,
-    fetch: 0,
-  };
+  const rpcs = noRpcs();
   const errors: string[] = [];
   // One Metadata request: the brokers, and the leaders of every topic's partitions (produce rates come from
   // the same log-end offsets, so all topics, not only those with commits).
@@ -192,6 +195,7 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
   const leaders = new Map<string, BrokerAddress>();
   const targets = brokers.filter((b) => owned.has(b.nodeId));
   const results = await session.eachBroker(targets, async (broker) => {
+    const address = targets.find((b) => b.nodeId === broker.nodeId);
     const byTopic = new Map<string, number[]>();
     for (const p of owned.get(broker.nodeId) ?? []) {
       byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
@@ -222,7 +226,6 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
           continue;
         }
         logs.set(key, { start: starts.get(key) ?? 0, end: Number(p.offset) });
-        const address = targets.find((b) => b.nodeId === broker.nodeId);
         if (address !== undefined) leaders.set(key, address);
       }
     }

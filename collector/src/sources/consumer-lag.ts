@@ -175,14 +175,10 @@ export function consumerLagSource(
       for (const [key, log] of snap.logs) history.record(key, log.end, nowMs);
       const positions = behindPositions(snap);
       const toRead = recordTimes.toRead(positions, exactBudget);
-      if (toRead.length > 0) {
-        const read = await readRecordTimes(session, toRead);
-        snap.rpcs.fetch += read.fetches;
-        snap.errors.push(...read.errors);
-        recordTimes.update(read.times, new Set(positions.map((p) => p.key)));
-      } else {
-        recordTimes.update(new Map(), new Set(positions.map((p) => p.key)));
-      }
+      const read = toRead.length === 0 ? undefined : await readRecordTimes(session, toRead);
+      snap.rpcs.fetch += read?.fetches ?? 0;
+      snap.errors.push(...(read?.errors ?? []));
+      recordTimes.update(read?.times ?? new Map<string, number>(), new Set(positions.map((p) => p.key)));
       const recordTime: RecordTime = (topic, partition, offset) =>
         recordTimes.get(recordKey(topic, partition, offset));
       const first = snap.errors[0];
