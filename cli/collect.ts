@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { formatConfigErrors } from '../model/src/config-file.ts';
-import { loadCollectorConfig, loadTenantsFile } from '../collector/src/config.ts';
+import { loadCollectorConfig } from '../collector/src/config.ts';
+import { loadTenantsFile } from '../model/src/tenants.ts';
 import type { CollectorConfig } from '../collector/src/config.ts';
 import { collectOnceFromConfig, runCollector } from '../collector/src/main.ts';
 import { labCollectorConfig } from '../lab/src/collector-config.ts';

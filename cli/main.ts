@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { alertCommand } from './alert.ts';
 import { collectCommand } from './collect.ts';
 import { demoCommand } from './demo.ts';
 import { labCommand } from './lab.ts';
+import { rulesCommand } from './rules.ts';
 import { schemaCommand } from './schema.ts';
 
 const program = new Command('lookout')
@@ -9,6 +11,8 @@ const program = new Command('lookout')
   .showHelpAfterError()
   .addCommand(labCommand())
   .addCommand(collectCommand())
+  .addCommand(rulesCommand())
+  .addCommand(alertCommand())
   .addCommand(demoCommand())
   .addCommand(schemaCommand());
 

@@ -1,16 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseConfigText } from '../../model/src/config-file.ts';
+import { parseConfigText, readConfigText } from '../../model/src/config-file.ts';
 import type { ConfigCheck, ConfigError, ConfigResult } from '../../model/src/config-file.ts';
-import { parseDuration } from '../../model/src/duration.ts';
-import { parseTenants } from '../../model/src/tenants.ts';
-import type { TenantsCatalog } from '../../model/src/tenants.ts';
+import { durationSchema as duration } from '../../model/src/duration.ts';
+import { cronIntervalMessage, isCronInterval } from '../../model/src/schedule.ts';
 
-const duration = z
-  .string()
-  .refine((s) => parseDuration(s) !== undefined, { message: 'expected a duration like 15s, 5m, 7d' })
-  .transform((s) => parseDuration(s) ?? 0);
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port');
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable');
 
@@ -140,15 +134,8 @@ const crossChecks =
     const { interval, timeout } = config.schedule;
     if (timeout >= interval)
       problems.push({ path: ['schedule', 'timeout'], message: 'must be shorter than schedule.interval' });
-    if (!(
-      interval % 1_000 === 0 &&
-      (60_000 % interval === 0 || (interval % 60_000 === 0 && 3_600_000 % interval === 0))
-    )) {
-      problems.push({
-        path: ['schedule', 'interval'],
-        message: 'must divide a minute (1s…30s) or an hour (1m…30m)',
-      });
-    }
+    if (!isCronInterval(interval))
+      problems.push({ path: ['schedule', 'interval'], message: cronIntervalMessage });
     for (const [i, r] of config.influx.retention.downsample.entries()) {
       if (r.keep < 3_600_000)
         problems.push({
@@ -176,21 +163,9 @@ const crossChecks =
     return problems;
   };
 
-/** A config file's text, or the error that it cannot be read, placed at its first line. */
-function readText(file: string): { ok: true; text: string } | { ok: false; errors: ConfigError[] } {
-  try {
-    return { ok: true, text: readFileSync(file, 'utf8') };
-  } catch (error) {
-    return {
-      ok: false,
-      errors: [{ file, line: 1, column: 1, message: `cannot read: ${(error as Error).message}` }],
-    };
-  }
-}
-
 /** Reads and checks a collector config file (secrets looked up in `env`); every error has file:line. */
 export function loadCollectorConfig(file: string, env: NodeJS.ProcessEnv): ConfigResult<CollectorConfig> {
-  const read = readText(file);
+  const read = readConfigText(file);
   if (!read.ok) return read;
   const result = parseConfigText(read.text, file, collectorConfigSchema, crossChecks(env));
   if (!result.ok || result.value.tenants === undefined) return result;
@@ -199,10 +174,4 @@ export function loadCollectorConfig(file: string, env: NodeJS.ProcessEnv): Confi
     ok: true,
     value: Object.freeze({ ...result.value, tenants: resolve(dirname(file), result.value.tenants) }),
   };
-}
-
-/** Reads the tenants catalog a config names; every error with file:line. */
-export function loadTenantsFile(path: string): ConfigResult<TenantsCatalog> {
-  const read = readText(path);
-  return read.ok ? parseTenants(read.text, path) : read;
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { jmxMetrics } from '../../model/src/jmx.ts';
 import { formatConfigErrors } from '../../model/src/config-file.ts';
 import { tenantResolver } from '../../model/src/tenants.ts';
-import { loadTenantsFile } from './config.ts';
+import { loadTenantsFile } from '../../model/src/tenants.ts';
 import type { CollectorConfig } from './config.ts';
 import { collectOnce } from './cycle.ts';
 import type { CycleSummary } from './cycle.ts';

@@ -1,4 +1,5 @@
 import cron from 'node-cron';
+import { cronExpression } from '../../model/src/schedule.ts';
 import type { Logger } from 'pino';
 import type { SelfMetrics } from './self-metrics.ts';
 import { writeBatches } from './sink/batches.ts';
@@ -24,13 +25,6 @@ export interface RunningCollector {
   /** When the last tick finished every target it started (ms), or undefined before the first. */
   lastCompleteMs(): number | undefined;
   stop(): Promise<void>;
-}
-
-/** A six-field node-cron expression (with seconds) for an interval that divides a minute or an hour. */
-export function cronExpression(intervalMs: number): string {
-  const seconds = intervalMs / 1_000;
-  if (seconds < 60) return `*/${seconds} * * * * *`;
-  return `0 */${seconds / 60} * * * *`;
 }
 
 /**

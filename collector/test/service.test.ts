@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSelfMetrics } from '../src/self-metrics.ts';
-import { cronExpression, startCollector } from '../src/service.ts';
+import { cronExpression } from '../../model/src/schedule.ts';
+import { startCollector } from '../src/service.ts';
 import { Spool } from '../src/sink/spool.ts';
 import type { Source } from '../src/source.ts';
 

@@ -270,6 +270,21 @@ export const catalog = {
       lag_messages_sum: gauge('integer', 'messages', 'Sum of lag_messages over its partitions.'),
       lag_messages_max: gauge('integer', 'messages', 'Largest lag_messages of one partition.'),
       lost_messages_sum: gauge('integer', 'messages', 'Sum of lost_messages over its partitions.'),
+      committed_offset_sum: gauge(
+        'integer',
+        'offset',
+        'Sum of its committed offsets: unchanged while lagging means no progress; a fall means a rewind.',
+      ),
+      lag_seconds_max: gauge(
+        'float',
+        's',
+        'Largest lag_seconds of one of its partitions (absent when none is known).',
+      ),
+      retention_used_ratio_max: gauge(
+        'float',
+        'ratio',
+        'Largest share of a partition’s retained log not yet consumed (0..1): 1 means the group is at the edge of retention.',
+      ),
     },
   },
   consumer_group_topic: {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 
@@ -10,7 +11,9 @@ export interface ConfigError {
 }
 
 /** A parsed, checked config, or every error found in it. */
-export type ConfigResult<T> = { ok: true; value: T } | { ok: false; errors: ConfigError[] };
+export type ConfigResult<T> =
+  | { ok: true; value: T; locate?: (path: readonly PropertyKey[]) => { line: number; column: number } }
+  | { ok: false; errors: ConfigError[] };
 
 /** Formats errors as `file:line:column: message`, one per line, the way editors and CI read them. */
 export function formatConfigErrors(errors: readonly ConfigError[]): string {
@@ -75,7 +78,7 @@ export function parseConfigText<S extends z.ZodType>(
     }));
     return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.column - b.column) };
   }
-  return { ok: true, value: deepFreeze(parsed.data) };
+  return { ok: true, value: deepFreeze(parsed.data), locate };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -84,4 +87,18 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/** A config file's text, or the error that it cannot be read, placed at its first line. */
+export function readConfigText(
+  file: string,
+): { ok: true; text: string } | { ok: false; errors: ConfigError[] } {
+  try {
+    return { ok: true, text: readFileSync(file, 'utf8') };
+  } catch (error) {
+    return {
+      ok: false,
+      errors: [{ file, line: 1, column: 1, message: `cannot read: ${(error as Error).message}` }],
+    };
+  }
 }

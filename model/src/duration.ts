@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 const units: Record<string, number> = {
   ms: 1,
   s: 1_000,
@@ -32,3 +34,9 @@ export function formatDuration(ms: number): string {
   }
   return out;
 }
+
+/** A duration in a config or rule file (`15s`, `5m`), parsed to ms. */
+export const durationSchema = z
+  .string()
+  .refine((s) => parseDuration(s) !== undefined, { message: 'expected a duration like 15s, 5m, 7d' })
+  .transform((s) => parseDuration(s) ?? 0);

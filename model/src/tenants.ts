@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConfigText } from './config-file.ts';
+import { parseConfigText, readConfigText } from './config-file.ts';
 import type { ConfigResult } from './config-file.ts';
 
 const pattern = z.string().regex(/^[A-Za-z0-9._\-*?]+$/, 'a topic or group name, or a glob with * and ?');
@@ -15,6 +15,12 @@ export const tenantsSchema = z
             contacts: z.array(z.email()).default([]),
             topics: z.array(pattern).default([]),
             groups: z.array(pattern).default([]),
+            thresholds: z
+              .record(
+                z.string().regex(/^[a-z][a-z0-9_]*$/, 'a threshold name: lower-case letters, digits and _'),
+                z.number().finite(),
+              )
+              .default({}),
           })
           .strict(),
       )
@@ -85,4 +91,10 @@ export function tenantResolver(catalog: TenantsCatalog, kind: 'topics' | 'groups
     }
     return tenant;
   };
+}
+
+/** Reads the tenants catalog a config names; every error with file:line. */
+export function loadTenantsFile(path: string): ConfigResult<TenantsCatalog> {
+  const read = readConfigText(path);
+  return read.ok ? parseTenants(read.text, path) : read;
 }

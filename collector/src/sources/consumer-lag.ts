@@ -56,6 +56,9 @@ export function lagSamples(
     let max = 0;
     let lost = 0;
     let partitions = 0;
+    let committedSum = 0;
+    let secondsMax: number | undefined;
+    let retentionUsed = 0;
     const perTopic = new Map<string, { sum: number; max: number }>();
     for (const c of g.committed) {
       const log = snap.logs.get(partitionKey(c.topic, c.partition));
@@ -99,6 +102,12 @@ export function lagSamples(
         timeMs,
       });
       partitions += 1;
+      committedSum += c.offset;
+      if (typeof seconds.lag_seconds === 'number')
+        secondsMax = Math.max(secondsMax ?? 0, seconds.lag_seconds);
+      const retained = log.end - log.start;
+      if (retained > 0) retentionUsed = Math.max(retentionUsed, Math.min(1, (lag + lostHere) / retained));
+      else if (lostHere > 0) retentionUsed = 1;
       sum += lag;
       max = Math.max(max, lag);
       lost += lostHere;
@@ -118,6 +127,9 @@ export function lagSamples(
         lag_messages_sum: sum,
         lag_messages_max: max,
         lost_messages_sum: lost,
+        committed_offset_sum: committedSum,
+        retention_used_ratio_max: retentionUsed,
+        ...(secondsMax === undefined ? {} : { lag_seconds_max: secondsMax }),
       },
       timeMs,
     });

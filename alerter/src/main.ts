@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import { serveApi } from './api/http.ts';
+import type { AlerterSetup } from './config.ts';
+import { Engine, withOverrides } from './engine/engine.ts';
+import { startSchedule } from './engine/schedule.ts';
+import { influxQueryPort } from './query/influx.ts';
+import { createAlerterMetrics } from './self-metrics.ts';
+import { AlertStore } from './store/sqlite.ts';
+
+/** A running alerter. */
+export interface RunningAlerter {
+  engine: Engine;
+  server: Server;
+  /** Evaluates now (after the current evaluation, if one runs). */
+  trigger(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole alerter: InfluxDB → rules → engine (durable state in SQLite) → API. Evaluates on the interval and
+ * as soon as the collector's newest data lands.
+ */
+export async function startAlerter(
+  setup: AlerterSetup,
+  log: Logger,
+  clock = Date.now,
+): Promise<RunningAlerter> {
+  const { config } = setup;
+  const port = influxQueryPort({
+    url: config.influx.url,
+    database: config.influx.database,
+    timeoutMs: config.influx.timeout,
+    ...(config.influx.username === undefined
+      ? {}
+      : { username: config.influx.username, password: setup.password ?? '' }),
+  });
+  mkdirSync(dirname(config.state.path), { recursive: true });
+  const store = new AlertStore(config.state.path);
+  const thresholds = new Map((setup.tenants?.tenants ?? []).map((t) => [t.name, t.thresholds]));
+  const rules = withOverrides(setup.rules, config.overrides);
+  const engine = new Engine(rules, port, store, (tenant, name) => thresholds.get(tenant)?.[name]);
+  const metrics = createAlerterMetrics();
+  let last: { atMs: number; storeError?: string } | undefined;
+  const schedule = startSchedule({
+    intervalMs: config.evaluation.interval,
+    latestDataMs: () => port.latestMs('scrape', 'duration_ms'),
+    watchEveryMs: config.evaluation.watch_collector,
+    clock,
+    onError: (err) => log.error({ err }, 'evaluation failed'),
+    evaluate: async (nowMs) => {
+      const report = await engine.evaluate(nowMs);
+      last = report;
+      metrics.observe(report, engine.alerts());
+      if (report.storeError !== undefined) log.error({ error: report.storeError }, 'store unreachable');
+      for (const t of report.transitions)
+        log.info({ rule: t.rule, fingerprint: t.fingerprint, from: t.from, to: t.to }, 'alert');
+    },
+  });
+  const server = await serveApi(config.listen, {
+    alerts: () => engine.alerts(),
+    rules: () => engine.ruleStatus(),
+    registry: metrics.registry,
+    health: () => {
+      if (last === undefined) return { healthy: false, reason: 'no evaluation yet' };
+      const stale = clock() - last.atMs > 3 * config.evaluation.interval;
+      const reason = stale ? 'evaluations stopped' : last.storeError;
+      return {
+        healthy: reason === undefined,
+        lastEvaluationMs: last.atMs,
+        ...(reason === undefined ? {} : { reason }),
+      };
+    },
+  });
+  log.info({ rules: rules.length, listen: config.listen, state: config.state.path }, 'alerter started');
+  schedule.trigger();
+  return {
+    engine,
+    server,
+    trigger: () => schedule.trigger(),
+    async stop() {
+      await schedule.stop();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      store.close();
+    },
+  };
+}

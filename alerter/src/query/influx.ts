@@ -1,0 +1,104 @@
+import { influxql, StoreUnreachable } from '../../../rules/src/query.ts';
+import type { QueryPort, SeriesQuery, SeriesResult } from '../../../rules/src/query.ts';
+
+/** Where the alerter reads. */
+export interface InfluxSource {
+  url: string;
+  database: string;
+  username?: string;
+  password?: string;
+  timeoutMs?: number;
+}
+
+interface RawSeries {
+  tags?: Record<string, string>;
+  columns: string[];
+  values: (number | null)[][];
+}
+interface RawResult {
+  statement_id: number;
+  series?: RawSeries[];
+  error?: string;
+  partial?: boolean;
+}
+
+async function post(source: InfluxSource, q: string): Promise<RawResult[]> {
+  const body = new URLSearchParams({ db: source.database, q, epoch: 'ms' });
+  if (source.username !== undefined) {
+    body.set('u', source.username);
+    body.set('p', source.password ?? '');
+  }
+  let res: Response;
+  try {
+    res = await fetch(new URL('/query', source.url), {
+      method: 'POST',
+      body,
+      signal: AbortSignal.timeout(source.timeoutMs ?? 10_000),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    throw new StoreUnreachable(
+      `InfluxDB at ${new URL(source.url).host} cannot be reached: ${cause ?? (err as Error).message}`,
+    );
+  }
+  const text = await res.text();
+  if (res.status >= 500 || (res.status >= 400 && res.status !== 400))
+    throw new StoreUnreachable(
+      `InfluxDB at ${new URL(source.url).host} answered ${res.status}: ${text.slice(0, 200)}`,
+    );
+  try {
+    const parsed = JSON.parse(text) as { results?: RawResult[]; error?: string };
+    if (parsed.error === undefined) return parsed.results ?? [];
+    throw new Error(`InfluxDB refused the queries: ${parsed.error}`);
+  } catch (err) {
+    if (err instanceof SyntaxError)
+      throw new StoreUnreachable(
+        `InfluxDB at ${new URL(source.url).host} answered something that is not JSON`,
+      );
+    throw err;
+  }
+}
+
+function seriesOf(raw: RawResult, q: SeriesQuery): SeriesResult[] | Error {
+  if (raw.error !== undefined) return new Error(`InfluxDB: ${raw.error}`);
+  if (raw.partial === true)
+    return new Error('InfluxDB returned a partial answer (row limit): the query is too wide');
+  return (raw.series ?? []).map((s) => {
+    const index = q.fields.map((f) => s.columns.indexOf(f));
+    return {
+      tags: { ...Object.fromEntries(q.groupBy.map((t) => [t, ''])), ...(s.tags ?? {}) },
+      points: s.values.map((row) => ({
+        timeMs: Number(row[0]),
+        values: index.map((i) => (i < 0 ? null : (row[i] ?? null))),
+      })),
+    };
+  });
+}
+
+/**
+ * The query port over InfluxDB's /query: the batch goes as one request of `;`-separated statements. A statement
+ * that fails fails its rules only; a store that cannot be asked rejects the whole batch with StoreUnreachable.
+ */
+export function influxQueryPort(
+  source: InfluxSource,
+): QueryPort & { latestMs(measurement: string, field: string): Promise<number | undefined> } {
+  return {
+    async run(queries) {
+      if (queries.length === 0) return [];
+      const results = await post(source, queries.map(influxql).join(';\n'));
+      return queries.map((q, i) => {
+        const raw = results.find((r) => r.statement_id === i);
+        return raw === undefined ? new Error('InfluxDB gave no answer for this statement') : seriesOf(raw, q);
+      });
+    },
+    /** Time of the newest point of a field in the last hour (the collector's cycle marker). */
+    async latestMs(measurement, field) {
+      const [raw] = await post(
+        source,
+        `SELECT last("${field}") FROM "${measurement}" WHERE time > now() - 1h`,
+      );
+      const t = raw?.series?.[0]?.values[0]?.[0];
+      return typeof t === 'number' ? t : undefined;
+    },
+  };
+}

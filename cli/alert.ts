@@ -1,0 +1,65 @@
+import { Command } from 'commander';
+import { pino } from 'pino';
+import { formatConfigErrors, loadAlerterSetup } from '../alerter/src/config.ts';
+import type { AlerterSetup } from '../alerter/src/config.ts';
+import { startAlerter } from '../alerter/src/main.ts';
+import { labAlerterSetup } from '../lab/src/alerter-config.ts';
+import { requireState } from '../lab/src/control.ts';
+import { defaultLabDir } from '../lab/src/paths.ts';
+
+interface AlertOptions {
+  config?: string;
+  lab?: boolean;
+  labDir: string;
+}
+
+function setupOf(opts: AlertOptions): AlerterSetup {
+  if (opts.config !== undefined && opts.lab === true)
+    throw new Error('give --config FILE or --lab, not both');
+  if (opts.lab === true) return labAlerterSetup(requireState(opts.labDir));
+  if (opts.config === undefined) throw new Error('give --config FILE, or --lab to watch the running lab');
+  const loaded = loadAlerterSetup(opts.config, process.env);
+  if (!loaded.ok) throw new Error(`invalid config:\n${formatConfigErrors(loaded.errors)}`);
+  return loaded.value;
+}
+
+/** `lookout alert`: the rule engine and its API, or a config check. */
+export function alertCommand(): Command {
+  const alert = new Command('alert')
+    .description(
+      'evaluate the rules over InfluxDB, keep alert state durable, serve /api/alerts and /api/rules',
+    )
+    .option('--config <file>', 'alerter YAML config')
+    .option('--lab', 'watch the running lab with the default rule pack')
+    .option('--lab-dir <dir>', 'lab directory (env LOOKOUT_LAB_DIR)', defaultLabDir())
+    .action(async (opts: AlertOptions) => {
+      const setup = setupOf(opts);
+      const log = pino({ name: 'alerter', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+      const running = await startAlerter(setup, log);
+      const address = running.server.address();
+      console.error(
+        `alerter: ${setup.rules.length} rules; API on ${typeof address === 'object' && address !== null ? `${address.address}:${address.port}` : setup.config.listen}`,
+      );
+      await new Promise<void>((done) => {
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+      await running.stop();
+    });
+  alert
+    .command('check-config')
+    .description(
+      'check an alerter config, its rules and tenants; print every error as file:line:column and exit 1',
+    )
+    .argument('<file>', 'alerter YAML config')
+    .action((file: string) => {
+      const loaded = loadAlerterSetup(file, process.env);
+      if (!loaded.ok) {
+        console.error(formatConfigErrors(loaded.errors));
+        process.exitCode = 1;
+        return;
+      }
+      console.log(`${file}: valid (${loaded.value.rules.length} rules)`);
+    });
+  return alert;
+}

@@ -1,0 +1,309 @@
+import { labelsOf, queryOf, shapeKey, stepOf } from './query.ts';
+import type { QueryPort, SeriesQuery, SeriesResult } from './query.ts';
+import { aggregate, compare, median, reduceSteps } from './reduce.ts';
+import type { Condition, Evidence, Rule } from './schema.ts';
+
+/** Labels of an alert instance. */
+export type Labels = Record<string, string>;
+
+/** One rule instance whose conditions hold now, with the evidence its annotations show. */
+export interface Instance {
+  labels: Labels;
+  value: number;
+  threshold: number;
+  values: Record<string, number>;
+  evidence: string[];
+}
+
+/** Looks up a tenant's own threshold (`thresholds:` in the tenants catalog). */
+export type TenantThresholds = (tenant: string, name: string) => number | undefined;
+
+/** One rule's outcome: its instances, or why it could not be evaluated. */
+export type RuleOutcome = { ok: true; instances: Instance[] } | { ok: false; error: string };
+
+type Values = Map<string, { labels: Labels; value: number }>;
+
+const keyOf = (labels: Labels, tags: readonly string[]): string =>
+  tags.map((t) => labels[t] ?? '').join('\u0000');
+
+/** A query a rule needs, and where its field(s) sit in the merged query that answers it. */
+interface Need {
+  query: SeriesQuery;
+  merged?: number;
+}
+
+/** Merges queries of the same shape into one statement selecting all their fields. */
+function mergeNeeds(needs: readonly Need[]): SeriesQuery[] {
+  const byShape = new Map<string, number>();
+  const merged: SeriesQuery[] = [];
+  for (const need of needs) {
+    const key = shapeKey(need.query);
+    let at = byShape.get(key);
+    if (at === undefined) {
+      at = merged.length;
+      byShape.set(key, at);
+      merged.push({ ...need.query, fields: [] });
+    }
+    const target = merged[at];
+    for (const f of need.query.fields)
+      if (target !== undefined && !target.fields.includes(f)) target.fields.push(f);
+    need.merged = at;
+  }
+  return merged;
+}
+
+/** The points of one series for a need's field (or field ratio), nulls and zero divisors dropped. */
+function pointsOf(series: SeriesResult, fieldIndex: readonly number[]): { timeMs: number; value: number }[] {
+  const [f, g] = fieldIndex;
+  const out: { timeMs: number; value: number }[] = [];
+  for (const p of series.points) {
+    const v = f === undefined ? null : p.values[f];
+    if (v === null || v === undefined) continue;
+    if (g === undefined) out.push({ timeMs: p.timeMs, value: v });
+    else {
+      const d = p.values[g];
+      if (d !== null && d !== undefined && d !== 0) out.push({ timeMs: p.timeMs, value: v / d });
+    }
+  }
+  return out;
+}
+
+class Answers {
+  constructor(
+    private readonly merged: readonly SeriesQuery[],
+    private readonly results: readonly (SeriesResult[] | Error)[],
+  ) {}
+
+  /** Each series of a need's answer with its points, or the error of the statement that carried it. */
+  series(need: Need): { tags: Labels; points: { timeMs: number; value: number }[] }[] {
+    const at = need.merged ?? -1;
+    const result = this.results[at];
+    const query = this.merged[at];
+    if (result === undefined || query === undefined) throw new Error('query was not run');
+    if (result instanceof Error) throw result;
+    const index = need.query.fields.map((f) => query.fields.indexOf(f));
+    return result.map((s) => ({ tags: s.tags, points: pointsOf(s, index) }));
+  }
+}
+
+function conditionValues(
+  c: Condition,
+  answers: Answers,
+  need: Need,
+  nowMs: number,
+  by: readonly string[],
+): Values {
+  const groups = new Map<string, { labels: Labels; values: number[] }>();
+  for (const s of answers.series(need)) {
+    const step = stepOf(c);
+    const value = step === undefined ? s.points[0]?.value : reduceSteps(c.reduce, s.points, nowMs, c.horizon);
+    if (value === undefined || Number.isNaN(value)) continue;
+    const key = keyOf(s.tags, by);
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { labels: Object.fromEntries(by.map((t) => [t, s.tags[t] ?? ''])), values: [] };
+      groups.set(key, g);
+    }
+    g.values.push(value);
+  }
+  const out: Values = new Map();
+  for (const [key, g] of groups) out.set(key, { labels: g.labels, value: aggregate(c.aggregate, g.values) });
+  return out;
+}
+
+function thresholdsOf(c: Condition, values: Values, tenants: TenantThresholds): Map<string, number> {
+  const t = c.threshold;
+  const out = new Map<string, number>();
+  if (typeof t === 'number') {
+    for (const key of values.keys()) out.set(key, t);
+  } else if ('tenant' in t) {
+    for (const [key, v] of values) out.set(key, tenants(v.labels.tenant ?? '', t.tenant) ?? t.default);
+  } else {
+    const peers = new Map<string, number[]>();
+    for (const v of values.values()) {
+      const k = keyOf(v.labels, t.median_over);
+      peers.set(k, [...(peers.get(k) ?? []), v.value]);
+    }
+    for (const [key, v] of values)
+      out.set(key, t.factor * median(peers.get(keyOf(v.labels, t.median_over)) ?? [0]));
+  }
+  return out;
+}
+
+/** The keys of values whose condition holds, with the threshold each was held to. */
+function holding(c: Condition, values: Values, tenants: TenantThresholds): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, threshold] of thresholdsOf(c, values, tenants)) {
+    const v = values.get(key);
+    if (v !== undefined && compare(v.value, c.op, threshold)) out.set(key, threshold);
+  }
+  return out;
+}
+
+function evidenceOf(e: Evidence, answers: Answers, need: Need, instance: Labels): string[] {
+  const shared = e.by.filter((t) => t in instance);
+  const rows: { text: string; value: number }[] = [];
+  for (const s of answers.series(need)) {
+    const value = s.points[0]?.value;
+    if (value === undefined || !compare(value, e.op, e.threshold)) continue;
+    if (shared.some((t) => s.tags[t] !== instance[t])) continue;
+    const own = e.by.filter((t) => !shared.includes(t));
+    rows.push({
+      text: `${own.map((t) => `${t}=${s.tags[t] ?? ''}`).join(' ')}: ${formatValue(value)}`,
+      value,
+    });
+  }
+  rows.sort((a, b) => b.value - a.value);
+  const shown = rows.slice(0, e.limit).map((r) => r.text);
+  if (rows.length > e.limit) shown.push(`… and ${rows.length - e.limit} more`);
+  return shown;
+}
+
+/** A number for a human: integers as they are, others to 3 significant digits. */
+export function formatValue(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  return Number(v.toPrecision(3)).toString();
+}
+
+interface RulePlan {
+  rule: Rule;
+  by: string[];
+  main: Need;
+  absent?: Need;
+  and: { c: Condition; need: Need; by: string[] }[];
+  unless: { c: Condition; need: Need; by: string[] }[];
+  evidence?: Need;
+}
+
+function planRule(rule: Rule, nowMs: number): RulePlan {
+  const by = labelsOf(rule);
+  const side = (c: Condition): { c: Condition; need: Need; by: string[] } => ({
+    c,
+    need: { query: queryOf(c, nowMs) },
+    by: labelsOf(c, by),
+  });
+  const e = rule.evidence;
+  return {
+    rule,
+    by,
+    main: { query: queryOf(rule, nowMs) },
+    ...(rule.absent === undefined
+      ? {}
+      : {
+          absent: {
+            query: { ...queryOf({ ...rule, reduce: 'count' }, nowMs, rule.absent.lookback) },
+          },
+        }),
+    and: rule.and.map(side),
+    unless: rule.unless.map(side),
+    ...(e === undefined
+      ? {}
+      : {
+          evidence: {
+            query: queryOf(
+              {
+                ...e,
+                aggregate: 'max',
+                ratio_to: undefined,
+                name: undefined,
+                step: undefined,
+                horizon: undefined,
+                absent: undefined,
+              },
+              nowMs,
+            ),
+          },
+        }),
+  };
+}
+
+function evaluatePlanned(
+  p: RulePlan,
+  answers: Answers,
+  nowMs: number,
+  tenants: TenantThresholds,
+): Instance[] {
+  const { rule, by } = p;
+  const values = conditionValues(rule, answers, p.main, nowMs, by);
+  if (p.absent !== undefined && rule.absent !== undefined) {
+    for (const s of answers.series(p.absent)) {
+      const key = keyOf(s.tags, by);
+      if (!values.has(key))
+        values.set(key, {
+          labels: Object.fromEntries(by.map((t) => [t, s.tags[t] ?? ''])),
+          value: rule.absent.value,
+        });
+    }
+  }
+  const held = holding(rule, values, tenants);
+  const sides = (
+    list: RulePlan['and'],
+  ): { c: Condition; by: string[]; values: Values; held: Map<string, number> }[] =>
+    list.map((s) => {
+      const v = conditionValues(s.c, answers, s.need, nowMs, s.by);
+      return { c: s.c, by: s.by, values: v, held: holding(s.c, v, tenants) };
+    });
+  const ands = sides(p.and);
+  const unlesses = sides(p.unless);
+  const out: Instance[] = [];
+  for (const [key, threshold] of held) {
+    const main = values.get(key);
+    if (main === undefined) continue;
+    const named: Record<string, number> = {};
+    let ok = true;
+    for (const a of ands) {
+      const k = keyOf(main.labels, a.by);
+      const v = a.values.get(k);
+      if (v === undefined || !a.held.has(k)) ok = false;
+      else if (a.c.name !== undefined) named[a.c.name] = v.value;
+    }
+    for (const u of unlesses) {
+      const k = keyOf(main.labels, u.by);
+      if (u.held.has(k)) ok = false;
+    }
+    if (!ok) continue;
+    if (rule.name !== undefined) named[rule.name] = main.value;
+    out.push({
+      labels: main.labels,
+      value: main.value,
+      threshold,
+      values: named,
+      evidence:
+        p.evidence === undefined || rule.evidence === undefined
+          ? []
+          : evidenceOf(rule.evidence, answers, p.evidence, main.labels),
+    });
+  }
+  return out;
+}
+
+/**
+ * Evaluates rules at `nowMs`: plans every query they need, merges those of the same shape, runs them as one
+ * batch through the port, then decides each rule. A query's failure fails only the rules that needed it.
+ */
+export async function evaluateRules(
+  rules: readonly Rule[],
+  port: QueryPort,
+  nowMs: number,
+  tenants: TenantThresholds = () => undefined,
+): Promise<Map<string, RuleOutcome>> {
+  const plans = rules.map((r) => planRule(r, nowMs));
+  const needs = plans.flatMap((p) => [
+    p.main,
+    ...(p.absent === undefined ? [] : [p.absent]),
+    ...p.and.map((s) => s.need),
+    ...p.unless.map((s) => s.need),
+    ...(p.evidence === undefined ? [] : [p.evidence]),
+  ]);
+  const merged = mergeNeeds(needs);
+  const answers = new Answers(merged, await port.run(merged));
+  const out = new Map<string, RuleOutcome>();
+  for (const p of plans) {
+    try {
+      out.set(p.rule.alert, { ok: true, instances: evaluatePlanned(p, answers, nowMs, tenants) });
+    } catch (err) {
+      out.set(p.rule.alert, { ok: false, error: (err as Error).message });
+    }
+  }
+  return out;
+}
