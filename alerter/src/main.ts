@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { serveApi } from './api/http.ts';
 import type { AlerterSetup } from './config.ts';
 import { Engine, withOverrides } from './engine/engine.ts';
+import type { EvaluationReport } from './engine/engine.ts';
 import { startSchedule } from './engine/schedule.ts';
 import { influxQueryPort } from './query/influx.ts';
 import { createAlerterMetrics } from './self-metrics.ts';
@@ -16,6 +17,8 @@ export interface RunningAlerter {
   server: Server;
   /** Evaluates now (after the current evaluation, if one runs). */
   trigger(): void;
+  /** What the last evaluation did, if one ran. */
+  lastReport(): EvaluationReport | undefined;
   stop(): Promise<void>;
 }
 
@@ -43,7 +46,7 @@ export async function startAlerter(
   const rules = withOverrides(setup.rules, config.overrides);
   const engine = new Engine(rules, port, store, (tenant, name) => thresholds.get(tenant)?.[name]);
   const metrics = createAlerterMetrics();
-  let last: { atMs: number; storeError?: string } | undefined;
+  let last: EvaluationReport | undefined;
   const schedule = startSchedule({
     intervalMs: config.evaluation.interval,
     latestDataMs: () => port.latestMs('scrape', 'duration_ms'),
@@ -80,6 +83,7 @@ export async function startAlerter(
     engine,
     server,
     trigger: () => schedule.trigger(),
+    lastReport: () => last,
     async stop() {
       await schedule.stop();
       await new Promise<void>((ok) => server.close(() => ok()));

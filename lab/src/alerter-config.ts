@@ -16,6 +16,8 @@ export function labAlerterSetup(
     database?: string;
     intervalMs?: number;
     listen?: string;
+    statePath?: string;
+    tenantsFile?: string;
     overrides?: AlerterSetup['config']['overrides'];
   } = {},
 ): AlerterSetup {
@@ -23,7 +25,7 @@ export function labAlerterSetup(
   const loaded = loadRules([rulesDir]);
   if (loaded.errors.length > 0)
     throw new Error(`the default rule pack does not load: ${loaded.errors[0]?.message}`);
-  const tenantsFile = join(state.dir, 'tenants.yaml');
+  const tenantsFile = options.tenantsFile ?? join(state.dir, 'tenants.yaml');
   const tenants = existsSync(tenantsFile) ? loadTenantsFile(tenantsFile) : undefined;
   return {
     config: {
@@ -31,7 +33,7 @@ export function labAlerterSetup(
       rules: [rulesDir],
       ...(tenants?.ok === true ? { tenants: tenantsFile } : {}),
       evaluation: { interval: options.intervalMs ?? 10_000, watch_collector: 1_000 },
-      state: { path: join(state.dir, 'alerts.db') },
+      state: { path: options.statePath ?? join(state.dir, 'alerts.db') },
       listen: options.listen ?? '127.0.0.1:9310',
       overrides: options.overrides ?? {},
     },

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { influxQueryPort } from '../../alerter/src/query/influx.ts';
+import { connectInflux, writeLineProtocol } from '../../collector/src/sink/influx.ts';
+import { evaluateRules, formatValue } from '../../rules/src/evaluate.ts';
+import { loadRules } from '../../rules/src/load.ts';
+import { MemoryPort } from '../../rules/src/memory-port.ts';
+import type { MemoryPoint } from '../../rules/src/memory-port.ts';
+import { StoreUnreachable } from '../../rules/src/query.ts';
+import type { QueryFunction, SeriesQuery, SeriesResult } from '../../rules/src/query.ts';
+import { currentLab, uniqueName } from '../lab/lab.ts';
+
+const base = 1_700_000_000_000;
+const points: MemoryPoint[] = [];
+for (let i = 0; i < 40; i++) {
+  for (const [broker, source] of [
+    ['1', 'jmx'],
+    ['2', 'jmx'],
+    ['2', 'jolokia'],
+    ['3', 'jmx'],
+  ] as const) {
+    const fields: Record<string, number> = {
+      leader_count: (i * 7 + Number(broker) * 13) % 23,
+      active_controller_count: broker === '3' ? 0 : 1,
+    };
+    if (i % 3 !== 0)
+      fields.request_handler_idle_ratio = broker === '3' ? 0.1 : ((i + Number(broker)) % 10) / 10;
+    points.push({
+      measurement: 'broker',
+      tags: { cluster: broker === '3' ? 'b' : 'a', broker, source },
+      timeMs: base + i * 15_000 + Number(broker) * 1_000,
+      fields,
+    });
+  }
+}
+
+const line = (p: MemoryPoint): string =>
+  `${p.measurement},${Object.entries(p.tags)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')} ${Object.entries(p.fields)
+    .map(([k, v]) => `${k}=${Number.isInteger(v) && k !== 'request_handler_idle_ratio' ? `${v}i` : v}`)
+    .join(',')} ${p.timeMs}`;
+
+const sorted = (rs: SeriesResult[]) =>
+  rs
+    .map((s) => ({
+      tags: s.tags,
+      points: s.points.map((p) => ({
+        timeMs: p.timeMs,
+        values: p.values.map((v) => (v === null ? null : Number(v.toFixed(9)))),
+      })),
+    }))
+    .sort((a, b) => JSON.stringify(a.tags).localeCompare(JSON.stringify(b.tags)));
+
+describe('the in-memory query port reads queries as InfluxDB does', () => {
+  const lab = currentLab();
+  const database = uniqueName('ports').replaceAll('-', '_');
+  const memory = new MemoryPort();
+  memory.add(...points);
+  const influx = influxQueryPort({ url: lab.influx.url, database });
+
+  it('answers every function, step, filter and grouping the same as a real influxd', async () => {
+    const client = await connectInflux({ url: lab.influx.url, database });
+    const written = await writeLineProtocol({ url: lab.influx.url, database }, points.map(line).join('\n'));
+    expect(written).toEqual({ ok: true });
+    const queries: SeriesQuery[] = [];
+    const fns: QueryFunction[] = ['last', 'first', 'max', 'min', 'mean', 'sum', 'count'];
+    for (const fn of fns)
+      for (const stepMs of [undefined, 60_000, 45_000])
+        queries.push({
+          measurement: 'broker',
+          fields: ['leader_count', 'request_handler_idle_ratio'],
+          fn,
+          where: {},
+          fromMs: base + 100_000,
+          toMs: base + 500_000,
+          ...(stepMs === undefined ? {} : { stepMs }),
+          groupBy: ['cluster', 'broker'],
+        });
+    const filters: SeriesQuery['where'][] = [
+      { broker: '2' },
+      { broker: { re: '^[13]$' } },
+      { source: { not: 'jmx' } },
+      { broker: { in: ['1', '3'] } },
+      { zone: { not: 'x' } },
+    ];
+    for (const where of filters)
+      queries.push({
+        measurement: 'broker',
+        fields: ['leader_count'],
+        fn: 'last',
+        where,
+        fromMs: base,
+        toMs: base + 600_000,
+        groupBy: ['cluster', 'broker', 'zone'],
+      });
+    const [a, b] = await Promise.all([memory.run(queries), influx.run(queries)]);
+    for (const [i, q] of queries.entries()) {
+      const m = a[i];
+      const r = b[i];
+      if (m instanceof Error || r instanceof Error || m === undefined || r === undefined)
+        throw new Error(`query ${i} failed: ${String(r)}`);
+      // Without a step InfluxDB stamps an aggregate with the range start and a selector with its point: neither is read.
+      const drop = (rs: SeriesResult[]) =>
+        sorted(rs).map((s) =>
+          q.stepMs === undefined ? { ...s, points: s.points.map((p) => ({ ...p, timeMs: 0 })) } : s,
+        );
+      expect(drop(m), JSON.stringify(q)).toEqual(drop(r));
+    }
+    await client.dropDatabase(database);
+  });
+
+  it('decides the default pack the same way over both ports', async () => {
+    const { rules } = loadRules(['rules/kafka']);
+    const client = await connectInflux({ url: lab.influx.url, database: `${database}_pack` });
+    await writeLineProtocol(
+      { url: lab.influx.url, database: `${database}_pack` },
+      points.map(line).join('\n'),
+    );
+    const port = influxQueryPort({ url: lab.influx.url, database: `${database}_pack` });
+    const now = base + 600_000;
+    const [m, r] = await Promise.all([evaluateRules(rules, memory, now), evaluateRules(rules, port, now)]);
+    expect([...r.entries()].filter(([, o]) => !o.ok)).toEqual([]);
+    expect(r).toEqual(m);
+    const holding = [...m.entries()].flatMap(([rule, o]) =>
+      o.ok ? o.instances.map((i) => `${rule} ${i.labels.cluster} ${formatValue(i.value)}`) : [],
+    );
+    expect(holding).toEqual([
+      'KafkaActiveControllerCount a 2',
+      'KafkaActiveControllerCount b 0',
+      'KafkaRequestHandlersSaturated b 0.1',
+    ]);
+    await client.dropDatabase(`${database}_pack`);
+  });
+
+  it('rejects with StoreUnreachable when nothing listens', async () => {
+    const closed = influxQueryPort({ url: 'http://127.0.0.1:9', database, timeoutMs: 2_000 });
+    await expect(
+      closed.run([
+        { measurement: 'broker', fields: ['x'], fn: 'last', where: {}, fromMs: 0, toMs: 1, groupBy: [] },
+      ]),
+    ).rejects.toBeInstanceOf(StoreUnreachable);
+  });
+});
