@@ -70,6 +70,18 @@ module.exports = {
       from: { pathNot: '(^|/)influx\\.ts$' },
       to: { path: 'node_modules/influx/' },
     },
+    {
+      name: 'sqlite-behind-the-store',
+      severity: 'error',
+      from: { pathNot: '^alerter/src/store/sqlite\\.ts$' },
+      to: { path: 'node_modules/better-sqlite3/' },
+    },
+    {
+      name: 'express-behind-the-api',
+      severity: 'error',
+      from: { pathNot: '^alerter/src/api/http\\.ts$' },
+      to: { path: 'node_modules/express/' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

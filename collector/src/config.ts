@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseConfigText, readConfigText } from '../../model/src/config-file.ts';
-import type { ConfigCheck, ConfigError, ConfigResult } from '../../model/src/config-file.ts';
+import type { ConfigCheck, ConfigResult } from '../../model/src/config-file.ts';
 import { durationSchema as duration } from '../../model/src/duration.ts';
 import { cronIntervalMessage, isCronInterval } from '../../model/src/schedule.ts';
 

@@ -61,6 +61,8 @@ describe('lagSamples', () => {
         lag_messages_sum: 50,
         lag_messages_max: 40,
         lost_messages_sum: 7,
+        committed_offset_sum: 98, // 90 + 3 + 5
+        retention_used_ratio_max: 1, // orders-1 sits at the very start of its retained log
       },
       timeMs: 7,
     });
@@ -71,6 +73,26 @@ describe('lagSamples', () => {
       ['orders', { lag_messages_sum: 50, lag_messages_max: 40 }],
       ['clicks', { lag_messages_sum: 0, lag_messages_max: 0 }],
     ]);
+  });
+
+  it("reports a group's worst lag in seconds, and none when no partition's is known", () => {
+    const times = new Map([
+      ['orders/0/90', 40_000],
+      ['orders/1/10', 70_000],
+    ]);
+    const timed = lagSamples(
+      'c1',
+      snap,
+      100_000,
+      () => '',
+      undefined,
+      (t, p, at) => times.get(`${t}/${p}/${at}`),
+    );
+    const fields = timed.find((x) => x.measurement === 'consumer_group')?.fields;
+    expect(fields?.lag_seconds_max).toBe(60);
+    expect(samples.find((x) => x.measurement === 'consumer_group')?.fields).not.toHaveProperty(
+      'lag_seconds_max',
+    );
   });
 
   it('never reports a negative lag, even if a commit is ahead of the end read', () => {

@@ -98,7 +98,9 @@ describe('the in-memory query port reads queries as InfluxDB does', () => {
       const m = a[i];
       const r = b[i];
       if (m instanceof Error || r instanceof Error || m === undefined || r === undefined)
-        throw new Error(`query ${i} failed: ${String(r)}`);
+        throw new Error(
+          `query ${i} failed: ${r instanceof Error ? r.message : m instanceof Error ? m.message : 'no answer'}`,
+        );
       // Without a step InfluxDB stamps an aggregate with the range start and a selector with its point: neither is read.
       const drop = (rs: SeriesResult[]) =>
         sorted(rs).map((s) =>
