@@ -9,6 +9,7 @@ import { freePorts } from '../lab/src/ports.ts';
 import { brokerExposition } from '../test/fixtures/broker-exposition.ts';
 import { result } from './result.ts';
 import type { BenchResult } from './result.ts';
+import { promMetric } from './prometheus.ts';
 
 const warmupS = 10;
 const windowS = 30;
@@ -22,15 +23,6 @@ function cpuMs(pid: number): number {
 
 function rssBytes(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-}
-
-/** A metric of Prometheus's own, summed over its label sets (2.42 labels samples_appended by type). */
-async function promMetric(port: number, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const values = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].map((m) =>
-    Number(m[1]),
-  );
-  return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0);
 }
 
 async function firstLine(child: ChildProcess): Promise<string> {

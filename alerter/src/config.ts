@@ -32,9 +32,11 @@ export const alerterConfigSchema = z
         interval: duration.default(15_000),
         /** Also evaluate as soon as the collector's newest data lands (polled this often; 0 turns it off). */
         watch_collector: duration.default(1_000),
+        /** Read raw points into a window cache and reduce them here (true), or send each rule's InfluxQL. */
+        window_cache: z.boolean().default(true),
       })
       .strict()
-      .default({ interval: 15_000, watch_collector: 1_000 }),
+      .default({ interval: 15_000, watch_collector: 1_000, window_cache: true }),
     state: z.object({ path: z.string().min(1) }).strict(),
     listen: z
       .string()

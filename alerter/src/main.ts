@@ -7,7 +7,10 @@ import type { AlerterSetup } from './config.ts';
 import { Engine, withOverrides } from './engine/engine.ts';
 import type { EvaluationReport } from './engine/engine.ts';
 import { startSchedule } from './engine/schedule.ts';
-import { influxQueryPort } from './query/influx.ts';
+import { influxQueryPort, influxRawReader } from './query/influx.ts';
+import type { InfluxSource } from './query/influx.ts';
+import { windowCachePort } from './query/window-cache.ts';
+import type { QueryPort } from '../../rules/src/query.ts';
 import { createAlerterMetrics } from './self-metrics.ts';
 import { AlertStore } from './store/sqlite.ts';
 
@@ -20,6 +23,32 @@ export interface RunningAlerter {
   /** What the last evaluation did, if one ran. */
   lastReport(): EvaluationReport | undefined;
   stop(): Promise<void>;
+}
+
+/** Where the alerter reads, with the password its config names. */
+function influxSource(setup: AlerterSetup): InfluxSource {
+  const { influx } = setup.config;
+  return {
+    url: influx.url,
+    database: influx.database,
+    timeoutMs: influx.timeout,
+    ...(influx.username === undefined ? {} : { username: influx.username, password: setup.password ?? '' }),
+  };
+}
+
+/**
+ * The query port rules are evaluated through: the window cache fed by raw reads (default), or each compiled
+ * InfluxQL query sent as it is (`evaluation.window_cache: false`).
+ */
+export function storePort(setup: AlerterSetup, clock: () => number = Date.now): QueryPort {
+  const source = influxSource(setup);
+  const { evaluation } = setup.config;
+  if (!evaluation.window_cache) return influxQueryPort(source);
+  return windowCachePort(influxRawReader(source), {
+    overlapMs: Math.max(60_000, 2 * evaluation.interval),
+    refreshEveryMs: 15 * 60_000,
+    clock,
+  });
 }
 
 /**
@@ -49,7 +78,7 @@ export async function startAlerter(
   let last: EvaluationReport | undefined;
   const schedule = startSchedule({
     intervalMs: config.evaluation.interval,
-    latestDataMs: () => port.latestMs('scrape', 'duration_ms'),
+    latestDataMs: () => influxQueryPort(influxSource(setup)).latestMs('scrape', 'duration_ms'),
     watchEveryMs: config.evaluation.watch_collector,
     clock,
     onError: (err) => log.error({ err }, 'evaluation failed'),

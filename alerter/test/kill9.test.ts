@@ -34,7 +34,7 @@ async function runWithKills(db: string, seed: number): Promise<{ kills: number; 
     // Eight kills at random moments, then it is left to finish.
     const killer = started.then(async () => {
       if (attempt >= 8) return;
-      await new Promise((ok) => setTimeout(ok, 20 + rand() * 1_500));
+      await new Promise((ok) => setTimeout(ok, 20 + rand() * 400));
       if (child.exitCode === null && child.kill('SIGKILL')) kills += 1;
     });
     const code = await exited;

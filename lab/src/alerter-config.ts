@@ -32,7 +32,7 @@ export function labAlerterSetup(
       influx: { url: state.influx.url, database: options.database ?? 'lookout', timeout: 5_000 },
       rules: [rulesDir],
       ...(tenants?.ok === true ? { tenants: tenantsFile } : {}),
-      evaluation: { interval: options.intervalMs ?? 10_000, watch_collector: 1_000 },
+      evaluation: { interval: options.intervalMs ?? 10_000, watch_collector: 1_000, window_cache: true },
       state: { path: options.statePath ?? join(state.dir, 'alerts.db') },
       listen: options.listen ?? '127.0.0.1:9310',
       overrides: options.overrides ?? {},

@@ -52,20 +52,17 @@ function mergeNeeds(needs: readonly Need[]): SeriesQuery[] {
   return merged;
 }
 
-/** The points of one series for a need's field (or field ratio), nulls and zero divisors dropped. */
-function pointsOf(series: SeriesResult, fieldIndex: readonly number[]): { timeMs: number; value: number }[] {
-  const [f, g] = fieldIndex;
-  const out: { timeMs: number; value: number }[] = [];
-  for (const p of series.points) {
-    const v = f === undefined ? null : p.values[f];
-    if (v === null || v === undefined) continue;
-    if (g === undefined) out.push({ timeMs: p.timeMs, value: v });
-    else {
-      const d = p.values[g];
-      if (d !== null && d !== undefined && d !== 0) out.push({ timeMs: p.timeMs, value: v / d });
-    }
-  }
-  return out;
+/** A point's value for a need's field (or field ratio); undefined when null or a zero divisor. */
+function pointValue(
+  values: readonly (number | null)[],
+  f: number,
+  g: number | undefined,
+): number | undefined {
+  const v = values[f];
+  if (v === null || v === undefined) return undefined;
+  if (g === undefined) return v;
+  const d = values[g];
+  return d === null || d === undefined || d === 0 ? undefined : v / d;
 }
 
 class Answers {
@@ -74,16 +71,41 @@ class Answers {
     private readonly results: readonly (SeriesResult[] | Error)[],
   ) {}
 
-  /** Each series of a need's answer with its points, or the error of the statement that carried it. */
-  series(need: Need): { tags: Labels; points: { timeMs: number; value: number }[] }[] {
+  /** A need's answer: its series and the column(s) of its field (and divisor), or the statement's error. */
+  of(need: Need): { series: SeriesResult[]; f: number; g: number | undefined } {
     const at = need.merged ?? -1;
     const result = this.results[at];
     const query = this.merged[at];
     if (result === undefined || query === undefined) throw new Error('query was not run');
     if (result instanceof Error) throw result;
-    const index = need.query.fields.map((f) => query.fields.indexOf(f));
-    return result.map((s) => ({ tags: s.tags, points: pointsOf(s, index) }));
+    const [field = '', divisor] = need.query.fields;
+    return {
+      series: result,
+      f: query.fields.indexOf(field),
+      g: divisor === undefined ? undefined : query.fields.indexOf(divisor),
+    };
   }
+}
+
+/** One value per series: the direct reduction's single point, or the stepped reduction over its buckets. */
+function seriesValue(
+  c: Condition,
+  step: number | undefined,
+  s: SeriesResult,
+  f: number,
+  g: number | undefined,
+  nowMs: number,
+): number | undefined {
+  if (step === undefined) {
+    const p = s.points[0];
+    return p === undefined ? undefined : pointValue(p.values, f, g);
+  }
+  const points: { timeMs: number; value: number }[] = [];
+  for (const p of s.points) {
+    const value = pointValue(p.values, f, g);
+    if (value !== undefined) points.push({ timeMs: p.timeMs, value });
+  }
+  return reduceSteps(c.reduce, points, nowMs, c.horizon);
 }
 
 function conditionValues(
@@ -93,23 +115,35 @@ function conditionValues(
   nowMs: number,
   by: readonly string[],
 ): Values {
+  const { series, f, g } = answers.of(need);
+  const step = stepOf(c);
+  const keyed = by.length === need.query.groupBy.length && by.every((t, i) => need.query.groupBy[i] === t);
   const groups = new Map<string, { labels: Labels; values: number[] }>();
-  for (const s of answers.series(need)) {
-    const step = stepOf(c);
-    const value = step === undefined ? s.points[0]?.value : reduceSteps(c.reduce, s.points, nowMs, c.horizon);
+  for (const s of series) {
+    const value = seriesValue(c, step, s, f, g, nowMs);
     if (value === undefined || Number.isNaN(value)) continue;
-    const key = keyOf(s.tags, by);
-    let g = groups.get(key);
-    if (g === undefined) {
-      g = { labels: Object.fromEntries(by.map((t) => [t, s.tags[t] ?? ''])), values: [] };
-      groups.set(key, g);
-    }
-    g.values.push(value);
+    const key = keyed && s.key !== undefined ? s.key : keyOf(s.tags, by);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { labels: pick(s.tags, by), values: [value] });
+    else group.values.push(value);
   }
   const out: Values = new Map();
-  for (const [key, g] of groups) out.set(key, { labels: g.labels, value: aggregate(c.aggregate, g.values) });
+  for (const [key, group] of groups)
+    out.set(key, {
+      labels: group.labels,
+      value:
+        group.values.length === 1 && c.aggregate !== 'count'
+          ? (group.values[0] ?? 0)
+          : aggregate(c.aggregate, group.values),
+    });
   return out;
 }
+
+const pick = (tags: Readonly<Record<string, string>>, by: readonly string[]): Labels => {
+  const out: Labels = {};
+  for (const t of by) out[t] = tags[t] ?? '';
+  return out;
+};
 
 function thresholdsOf(c: Condition, values: Values, tenants: TenantThresholds): Map<string, number> {
   const t = c.threshold;
@@ -143,8 +177,9 @@ function holding(c: Condition, values: Values, tenants: TenantThresholds): Map<s
 function evidenceOf(e: Evidence, answers: Answers, need: Need, instance: Labels): string[] {
   const shared = e.by.filter((t) => t in instance);
   const rows: { text: string; value: number }[] = [];
-  for (const s of answers.series(need)) {
-    const value = s.points[0]?.value;
+  const { series, f } = answers.of(need);
+  for (const s of series) {
+    const value = s.points[0]?.values[f] ?? undefined;
     if (value === undefined || !compare(value, e.op, e.threshold)) continue;
     if (shared.some((t) => s.tags[t] !== instance[t])) continue;
     const own = e.by.filter((t) => !shared.includes(t));
@@ -226,22 +261,19 @@ function evaluatePlanned(
   const { rule, by } = p;
   const values = conditionValues(rule, answers, p.main, nowMs, by);
   if (p.absent !== undefined && rule.absent !== undefined) {
-    for (const s of answers.series(p.absent)) {
+    for (const s of answers.of(p.absent).series) {
       const key = keyOf(s.tags, by);
-      if (!values.has(key))
-        values.set(key, {
-          labels: Object.fromEntries(by.map((t) => [t, s.tags[t] ?? ''])),
-          value: rule.absent.value,
-        });
+      if (!values.has(key)) values.set(key, { labels: pick(s.tags, by), value: rule.absent.value });
     }
   }
   const held = holding(rule, values, tenants);
   const sides = (
     list: RulePlan['and'],
-  ): { c: Condition; by: string[]; values: Values; held: Map<string, number> }[] =>
+  ): { c: Condition; by: string[]; same: boolean; values: Values; held: Map<string, number> }[] =>
     list.map((s) => {
       const v = conditionValues(s.c, answers, s.need, nowMs, s.by);
-      return { c: s.c, by: s.by, values: v, held: holding(s.c, v, tenants) };
+      const same = s.by.length === by.length && s.by.every((t, i) => by[i] === t);
+      return { c: s.c, by: s.by, same, values: v, held: holding(s.c, v, tenants) };
     });
   const ands = sides(p.and);
   const unlesses = sides(p.unless);
@@ -252,13 +284,13 @@ function evaluatePlanned(
     const named: Record<string, number> = {};
     let ok = true;
     for (const a of ands) {
-      const k = keyOf(main.labels, a.by);
+      const k = a.same ? key : keyOf(main.labels, a.by);
       const v = a.values.get(k);
       if (v === undefined || !a.held.has(k)) ok = false;
       else if (a.c.name !== undefined) named[a.c.name] = v.value;
     }
     for (const u of unlesses) {
-      const k = keyOf(main.labels, u.by);
+      const k = u.same ? key : keyOf(main.labels, u.by);
       if (u.held.has(k)) ok = false;
     }
     if (!ok) continue;

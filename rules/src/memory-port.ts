@@ -9,42 +9,147 @@ export interface MemoryPoint {
   fields: Readonly<Record<string, number>>;
 }
 
-function apply(fn: QueryFunction, points: readonly { timeMs: number; value: number }[]): number | null {
-  if (points.length === 0) return null;
-  switch (fn) {
-    case 'last':
-      return points.reduce((a, b) => (b.timeMs >= a.timeMs ? b : a)).value;
-    case 'first':
-      return points.reduce((a, b) => (b.timeMs < a.timeMs ? b : a)).value;
-    case 'max':
-      return points.reduce((a, b) => (b.value > a ? b.value : a), -Infinity);
-    case 'min':
-      return points.reduce((a, b) => (b.value < a ? b.value : a), Infinity);
-    case 'sum':
-      return points.reduce((a, b) => a + b.value, 0);
-    case 'mean':
-      return points.reduce((a, b) => a + b.value, 0) / points.length;
-    case 'count':
-      return points.length;
+interface Stored {
+  timeMs: number;
+  fields: Readonly<Record<string, number>>;
+}
+
+interface Series {
+  tags: Readonly<Record<string, string>>;
+  /** Group keys already computed, by the grouping tags' list. */
+  keys?: Map<string, string>;
+  /** Sorted by time; one point per time (a later write of the same time replaces it, as in InfluxDB). */
+  points: Stored[];
+}
+
+/** Index of the first point after `fromMs`. */
+function firstAfter(points: readonly Stored[], fromMs: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((points[mid]?.timeMs ?? 0) > fromMs) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** One bucket's running aggregate of each field for one function (values arrive in time order per series). */
+class Bucket {
+  readonly v: number[];
+  readonly n: number[];
+  readonly t: number[];
+
+  constructor(fields: number) {
+    this.v = new Array<number>(fields).fill(0);
+    this.n = new Array<number>(fields).fill(0);
+    this.t = new Array<number>(fields).fill(0);
+  }
+
+  add(fn: QueryFunction, f: number, timeMs: number, x: number): void {
+    const n = this.n[f] ?? 0;
+    const v = this.v[f] ?? 0;
+    const t = this.t[f] ?? 0;
+    this.n[f] = n + 1;
+    if (n === 0) {
+      this.v[f] = fn === 'count' ? 1 : x;
+      this.t[f] = timeMs;
+      return;
+    }
+    switch (fn) {
+      case 'last':
+        if (timeMs >= t) {
+          this.v[f] = x;
+          this.t[f] = timeMs;
+        }
+        return;
+      case 'first':
+        if (timeMs < t) {
+          this.v[f] = x;
+          this.t[f] = timeMs;
+        }
+        return;
+      case 'max':
+        if (x > v) this.v[f] = x;
+        return;
+      case 'min':
+        if (x < v) this.v[f] = x;
+        return;
+      case 'count':
+        this.v[f] = n + 1;
+        return;
+      default:
+        this.v[f] = v + x; // sum, and mean's sum
+    }
+  }
+
+  values(fn: QueryFunction): (number | null)[] {
+    return this.v.map((v, f) => {
+      const n = this.n[f] ?? 0;
+      if (n === 0) return null;
+      return fn === 'mean' ? v / n : v;
+    });
   }
 }
 
 /**
- * The query port over points held in memory: what the rule tests and unit tests evaluate against. It reads a
- * `SeriesQuery` the way InfluxDB reads its InfluxQL (`(from, to]`, buckets aligned to the epoch, `fill(none)`),
- * which a lab test checks against a real influxd.
+ * The query port over points held in memory, indexed by measurement and series: what rule tests run on, and
+ * what the alerter's window cache answers from. It reads a `SeriesQuery` the way InfluxDB reads its InfluxQL
+ * (`(from, to]`, buckets aligned to the epoch, `fill(none)`), which a lab test checks against a real influxd.
  */
 export class MemoryPort implements QueryPort {
-  private readonly points: MemoryPoint[] = [];
+  private readonly measurements = new Map<string, Map<string, Series>>();
 
-  /** Adds points. */
+  /** Adds points; a point at the time of an existing one of the same series replaces its fields it names. */
   add(...points: MemoryPoint[]): void {
-    this.points.push(...points);
+    for (const p of points) {
+      let byKey = this.measurements.get(p.measurement);
+      if (byKey === undefined) {
+        byKey = new Map();
+        this.measurements.set(p.measurement, byKey);
+      }
+      const key = Object.keys(p.tags)
+        .sort()
+        .map((k) => `${k}=${p.tags[k] ?? ''}`)
+        .join(',');
+      let s = byKey.get(key);
+      if (s === undefined) {
+        s = { tags: p.tags, points: [] };
+        byKey.set(key, s);
+      }
+      const last = s.points[s.points.length - 1];
+      if (last === undefined || last.timeMs < p.timeMs) s.points.push({ timeMs: p.timeMs, fields: p.fields });
+      else {
+        const at = firstAfter(s.points, p.timeMs - 1);
+        const there = s.points[at];
+        if (there?.timeMs === p.timeMs)
+          s.points[at] = { timeMs: p.timeMs, fields: { ...there.fields, ...p.fields } };
+        else s.points.splice(at, 0, { timeMs: p.timeMs, fields: p.fields });
+      }
+    }
   }
 
-  /** Forgets every point (a scenario that resets). */
+  /** Forgets a measurement's points at or before `beforeMs` (and series left empty). */
+  evict(measurement: string, beforeMs: number): void {
+    const byKey = this.measurements.get(measurement);
+    if (byKey === undefined) return;
+    for (const [key, s] of byKey) {
+      const keep = firstAfter(s.points, beforeMs);
+      if (keep >= s.points.length) byKey.delete(key);
+      else if (keep > 0) s.points = s.points.slice(keep);
+    }
+  }
+
+  /** Forgets every point. */
   clear(): void {
-    this.points.length = 0;
+    this.measurements.clear();
+  }
+
+  /** Points held, for the cache's own figures. */
+  size(): number {
+    let n = 0;
+    for (const byKey of this.measurements.values()) for (const s of byKey.values()) n += s.points.length;
+    return n;
   }
 
   run(queries: readonly SeriesQuery[]): Promise<(SeriesResult[] | Error)[]> {
@@ -52,43 +157,57 @@ export class MemoryPort implements QueryPort {
   }
 
   private answer(q: SeriesQuery): SeriesResult[] {
-    const series = new Map<string, { tags: Record<string, string>; points: MemoryPoint[] }>();
-    for (const p of this.points) {
-      if (p.measurement !== q.measurement || p.timeMs <= q.fromMs || p.timeMs > q.toMs) continue;
-      if (!Object.entries(q.where).every(([t, m]) => matches(p.tags[t] ?? '', m))) continue;
-      const tags = Object.fromEntries(q.groupBy.map((t) => [t, p.tags[t] ?? '']));
-      const key = JSON.stringify(tags);
-      let s = series.get(key);
-      if (s === undefined) {
-        s = { tags, points: [] };
-        series.set(key, s);
+    const where = Object.entries(q.where);
+    const width = q.fields.length;
+    const grouping = q.groupBy.join(',');
+    const groups = new Map<
+      string,
+      { key: string; tags: Record<string, string>; buckets: Map<number, Bucket>; series: number }
+    >();
+    for (const s of this.measurements.get(q.measurement)?.values() ?? []) {
+      if (where.length > 0 && !where.every(([t, m]) => matches(s.tags[t] ?? '', m))) continue;
+      const start = firstAfter(s.points, q.fromMs);
+      if (start >= s.points.length || (s.points[start]?.timeMs ?? Infinity) > q.toMs) continue;
+      s.keys ??= new Map();
+      let key = s.keys.get(grouping);
+      if (key === undefined) {
+        key = q.groupBy.map((t) => s.tags[t] ?? '').join('\u0000');
+        s.keys.set(grouping, key);
       }
-      s.points.push(p);
+      let g = groups.get(key);
+      if (g === undefined) {
+        g = {
+          key,
+          tags: Object.fromEntries(q.groupBy.map((t) => [t, s.tags[t] ?? ''])),
+          buckets: new Map(),
+          series: 0,
+        };
+        groups.set(key, g);
+      }
+      g.series += 1;
+      for (let i = start; i < s.points.length; i++) {
+        const p = s.points[i];
+        if (p === undefined || p.timeMs > q.toMs) break;
+        const at = q.stepMs === undefined ? q.fromMs : Math.floor(p.timeMs / q.stepMs) * q.stepMs;
+        let bucket = g.buckets.get(at);
+        if (bucket === undefined) {
+          bucket = new Bucket(width);
+          g.buckets.set(at, bucket);
+        }
+        for (let f = 0; f < width; f++) {
+          const v = p.fields[q.fields[f] ?? ''];
+          if (v !== undefined) bucket.add(q.fn, f, p.timeMs, v);
+        }
+      }
     }
     const out: SeriesResult[] = [];
-    for (const s of series.values()) {
-      const buckets = new Map<number, MemoryPoint[]>();
-      for (const p of s.points) {
-        const at = q.stepMs === undefined ? q.fromMs : Math.floor(p.timeMs / q.stepMs) * q.stepMs;
-        const bucket = buckets.get(at);
-        if (bucket === undefined) buckets.set(at, [p]);
-        else bucket.push(p);
-      }
-      const points = [...buckets.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([timeMs, ps]) => ({
-          timeMs,
-          values: q.fields.map((f) =>
-            apply(
-              q.fn,
-              ps.flatMap((p) =>
-                p.fields[f] === undefined ? [] : [{ timeMs: p.timeMs, value: p.fields[f] }],
-              ),
-            ),
-          ),
-        }))
+    for (const g of groups.values()) {
+      const entries = [...g.buckets.entries()];
+      if (g.series > 1) entries.sort((a, b) => a[0] - b[0]);
+      const points = entries
+        .map(([timeMs, bucket]) => ({ timeMs, values: bucket.values(q.fn) }))
         .filter((p) => p.values.some((v) => v !== null));
-      if (points.length > 0) out.push({ tags: s.tags, points });
+      if (points.length > 0) out.push({ tags: g.tags, key: g.key, points });
     }
     return out;
   }

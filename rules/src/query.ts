@@ -26,6 +26,8 @@ export interface SeriesQuery {
 /** One series of a query's answer: its tags and its points (one when there is no step), values by field. */
 export interface SeriesResult {
   tags: Record<string, string>;
+  /** The values of the query's `groupBy` tags joined by NUL, when the port has it at hand. */
+  key?: string;
   points: { timeMs: number; values: (number | null)[] }[];
 }
 
@@ -54,6 +56,11 @@ export function catalogMetric(metric: string): CatalogMetric | undefined {
   const spec = (catalog as Record<string, MeasurementSpec>)[measurement];
   if (spec === undefined || spec.fields[field] === undefined) return undefined;
   return { measurement, spec, field };
+}
+
+/** The tags of a catalog measurement (none for an unknown one). */
+export function measurementTags(measurement: string): readonly string[] {
+  return (catalog as Record<string, MeasurementSpec | undefined>)[measurement]?.tags ?? [];
 }
 
 /** The measurement spec a `measurement.field` names (checked at load, so a miss is a bug). */
@@ -94,7 +101,8 @@ export function shapeKey(q: SeriesQuery): string {
   return JSON.stringify([q.measurement, q.fn, q.where, q.fromMs, q.toMs, q.stepMs ?? 0, q.groupBy]);
 }
 
-const quoteIdent = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** An InfluxQL identifier, quoted. */
+export const quoteIdent = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const quoteString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const quoteRegex = (s: string): string => `/${s.replace(/\//g, '\\/')}/`;
 

@@ -40,6 +40,8 @@ export interface EvaluationReport {
   atMs: number;
   durationMs: number;
   persistMs: number;
+  /** Alerts written (new, changed or dropped) in this evaluation's transaction. */
+  written: number;
   storeError?: string;
   failed: number;
   transitions: Transition[];
@@ -146,6 +148,7 @@ export class Engine {
       atMs: nowMs,
       durationMs,
       persistMs: this.clock() - before,
+      written: changed.length + dropped.length,
       ...(storeError === undefined ? {} : { storeError }),
       failed: failing.length,
       transitions,

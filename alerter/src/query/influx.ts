@@ -1,4 +1,5 @@
-import { influxql, StoreUnreachable } from '../../../rules/src/query.ts';
+import type { MemoryPoint } from '../../../rules/src/memory-port.ts';
+import { influxql, quoteIdent, StoreUnreachable } from '../../../rules/src/query.ts';
 import type { QueryPort, SeriesQuery, SeriesResult } from '../../../rules/src/query.ts';
 
 /** Where the alerter reads. */
@@ -13,7 +14,7 @@ export interface InfluxSource {
 interface RawSeries {
   tags?: Record<string, string>;
   columns: string[];
-  values: (number | null)[][];
+  values: (number | string | null)[][];
 }
 interface RawResult {
   statement_id: number;
@@ -69,7 +70,10 @@ function seriesOf(raw: RawResult, q: SeriesQuery): SeriesResult[] | Error {
       tags: { ...Object.fromEntries(q.groupBy.map((t) => [t, ''])), ...(s.tags ?? {}) },
       points: s.values.map((row) => ({
         timeMs: Number(row[0]),
-        values: index.map((i) => (i < 0 ? null : (row[i] ?? null))),
+        values: index.map((i) => {
+          const v = row[i];
+          return typeof v === 'number' ? v : null;
+        }),
       })),
     };
   });
@@ -100,5 +104,51 @@ export function influxQueryPort(
       const t = raw?.series?.[0]?.values[0]?.[0];
       return typeof t === 'number' ? t : undefined;
     },
+  };
+}
+
+/** Reads a measurement's raw points in a time range: fields and tags named, no aggregation. */
+export type RawReader = (
+  measurement: string,
+  fields: readonly string[],
+  tags: readonly string[],
+  fromMs: number,
+  toMs: number,
+) => Promise<MemoryPoint[] | Error>;
+
+/**
+ * Raw reads over /query (`SELECT fields, tags FROM m WHERE time > from AND time <= to`): what the alerter's window
+ * cache is fed with. Rejects with StoreUnreachable when InfluxDB cannot be asked; a refused statement is an Error.
+ */
+export function influxRawReader(source: InfluxSource): RawReader {
+  return async (measurement, fields, tags, fromMs, toMs) => {
+    const ns = (ms: number): string => `${BigInt(Math.round(ms)) * 1_000_000n}`;
+    const columns = [...fields, ...tags].map(quoteIdent).join(', ');
+    const [raw] = await post(
+      source,
+      `SELECT ${columns} FROM ${quoteIdent(measurement)} WHERE time > ${ns(fromMs)} AND time <= ${ns(toMs)}`,
+    );
+    if (raw === undefined) return new Error('InfluxDB gave no answer');
+    if (raw.error !== undefined) return new Error(`InfluxDB: ${raw.error}`);
+    if (raw.partial === true) return new Error('InfluxDB returned a partial answer (row limit)');
+    const out: MemoryPoint[] = [];
+    for (const s of raw.series ?? []) {
+      const fi = fields.map((f) => s.columns.indexOf(f));
+      const ti = tags.map((t) => s.columns.indexOf(t));
+      for (const row of s.values) {
+        const values: Record<string, number> = {};
+        fi.forEach((i, k) => {
+          const v = row[i];
+          if (typeof v === 'number') values[fields[k] ?? ''] = v;
+        });
+        const tagValues: Record<string, string> = {};
+        ti.forEach((i, k) => {
+          const v = row[i] as unknown;
+          if (typeof v === 'string' && v !== '') tagValues[tags[k] ?? ''] = v;
+        });
+        out.push({ measurement, tags: tagValues, timeMs: Number(row[0]), fields: values });
+      }
+    }
+    return out;
   };
 }
