@@ -45,7 +45,7 @@ export function storePort(setup: AlerterSetup, clock: () => number = Date.now): 
   const { evaluation } = setup.config;
   if (!evaluation.window_cache) return influxQueryPort(source);
   return windowCachePort(influxRawReader(source), {
-    overlapMs: Math.max(60_000, 2 * evaluation.interval),
+    overlapMs: Math.max(30_000, 2 * evaluation.interval),
     refreshEveryMs: 15 * 60_000,
     clock,
   });

@@ -124,7 +124,8 @@ function conditionValues(
     if (value === undefined || Number.isNaN(value)) continue;
     const key = keyed && s.key !== undefined ? s.key : keyOf(s.tags, by);
     const group = groups.get(key);
-    if (group === undefined) groups.set(key, { labels: pick(s.tags, by), values: [value] });
+    // With the same tags as the query's grouping, the series' own tags are the labels (no copy).
+    if (group === undefined) groups.set(key, { labels: keyed ? s.tags : pick(s.tags, by), values: [value] });
     else group.values.push(value);
   }
   const out: Values = new Map();

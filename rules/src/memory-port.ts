@@ -93,6 +93,32 @@ class Bucket {
 }
 
 /**
+ * The bucket of a group at a time: buckets arrive in time order for one series (appended); a second series of
+ * the same group looks them up by time.
+ */
+function bucketAt(
+  g: { times: number[]; buckets: Bucket[]; index?: Map<number, number>; series: number },
+  at: number,
+  width: number,
+): Bucket {
+  const last = g.times.length - 1;
+  if (g.series === 1 && (last < 0 || (g.times[last] ?? 0) < at)) {
+    g.times.push(at);
+    const b = new Bucket(width);
+    g.buckets.push(b);
+    return b;
+  }
+  if (g.index === undefined) g.index = new Map(g.times.map((t, i) => [t, i]));
+  const i = g.index.get(at);
+  if (i !== undefined) return g.buckets[i] ?? new Bucket(width);
+  g.index.set(at, g.times.length);
+  g.times.push(at);
+  const b = new Bucket(width);
+  g.buckets.push(b);
+  return b;
+}
+
+/**
  * The query port over points held in memory, indexed by measurement and series: what rule tests run on, and
  * what the alerter's window cache answers from. It reads a `SeriesQuery` the way InfluxDB reads its InfluxQL
  * (`(from, to]`, buckets aligned to the epoch, `fill(none)`), which a lab test checks against a real influxd.
@@ -159,10 +185,19 @@ export class MemoryPort implements QueryPort {
   private answer(q: SeriesQuery): SeriesResult[] {
     const where = Object.entries(q.where);
     const width = q.fields.length;
+    const fields = q.fields;
+    const fn = q.fn;
     const grouping = q.groupBy.join(',');
     const groups = new Map<
       string,
-      { key: string; tags: Record<string, string>; buckets: Map<number, Bucket>; series: number }
+      {
+        key: string;
+        tags: Record<string, string>;
+        times: number[];
+        buckets: Bucket[];
+        index?: Map<number, number>;
+        series: number;
+      }
     >();
     for (const s of this.measurements.get(q.measurement)?.values() ?? []) {
       if (where.length > 0 && !where.every(([t, m]) => matches(s.tags[t] ?? '', m))) continue;
@@ -179,33 +214,37 @@ export class MemoryPort implements QueryPort {
         g = {
           key,
           tags: Object.fromEntries(q.groupBy.map((t) => [t, s.tags[t] ?? ''])),
-          buckets: new Map(),
+          times: [],
+          buckets: [],
           series: 0,
         };
         groups.set(key, g);
       }
       g.series += 1;
+      const step = q.stepMs;
+      let at = Number.NaN;
+      let bucket: Bucket | undefined;
       for (let i = start; i < s.points.length; i++) {
         const p = s.points[i];
         if (p === undefined || p.timeMs > q.toMs) break;
-        const at = q.stepMs === undefined ? q.fromMs : Math.floor(p.timeMs / q.stepMs) * q.stepMs;
-        let bucket = g.buckets.get(at);
-        if (bucket === undefined) {
-          bucket = new Bucket(width);
-          g.buckets.set(at, bucket);
+        const here = step === undefined ? q.fromMs : Math.floor(p.timeMs / step) * step;
+        if (here !== at || bucket === undefined) {
+          at = here;
+          bucket = bucketAt(g, at, width);
         }
+        const values = p.fields;
         for (let f = 0; f < width; f++) {
-          const v = p.fields[q.fields[f] ?? ''];
-          if (v !== undefined) bucket.add(q.fn, f, p.timeMs, v);
+          const v = values[fields[f] ?? ''];
+          if (v !== undefined) bucket.add(fn, f, p.timeMs, v);
         }
       }
     }
     const out: SeriesResult[] = [];
     for (const g of groups.values()) {
-      const entries = [...g.buckets.entries()];
-      if (g.series > 1) entries.sort((a, b) => a[0] - b[0]);
-      const points = entries
-        .map(([timeMs, bucket]) => ({ timeMs, values: bucket.values(q.fn) }))
+      const order = g.times.map((t, i) => i);
+      if (g.series > 1) order.sort((a, b) => (g.times[a] ?? 0) - (g.times[b] ?? 0));
+      const points = order
+        .map((i) => ({ timeMs: g.times[i] ?? 0, values: g.buckets[i]?.values(fn) ?? [] }))
         .filter((p) => p.values.some((v) => v !== null));
       if (points.length > 0) out.push({ tags: g.tags, key: g.key, points });
     }
