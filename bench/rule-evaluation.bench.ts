@@ -163,14 +163,14 @@ export default async function bench(): Promise<BenchResult[]> {
       }
       const failures = await promMetric(port, 'prometheus_rule_evaluation_failures_total');
       if (failures > 0) throw new Error(`Prometheus failed ${failures} rule evaluations`);
-      const alerts = (await (
-        await fetch(`http://127.0.0.1:${port}/api/v1/query?query=count(ALERTS)`)
-      ).json()) as {
-        data: { result: { value: [number, string] }[] };
+      const alerts = (await (await fetch(`http://127.0.0.1:${port}/api/v1/alerts`)).json()) as {
+        data: { alerts: unknown[] };
       };
-      peerHeld = Number(alerts.data.result[0]?.value[1] ?? 0);
+      peerHeld = alerts.data.alerts.length;
       const seen = (await (
-        await fetch(`http://127.0.0.1:${port}/api/v1/query?query=count(last_over_time(consumer_group_members[2m]))`)
+        await fetch(
+          `http://127.0.0.1:${port}/api/v1/query?query=count(last_over_time(consumer_group_members[2m]))`,
+        )
       ).json()) as { data: { result: { value: [number, string] }[] } };
       peerGroupsSeen = Number(seen.data.result[0]?.value[1] ?? 0);
     } finally {

@@ -1,9 +1,12 @@
 import { writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { createKafka } from '../collector/src/kafka/client.ts';
 import { runCollector } from '../collector/src/main.ts';
+import { startAlerter } from '../alerter/src/main.ts';
+import { labAlerterSetup } from '../lab/src/alerter-config.ts';
 import { labCollectorConfig } from '../lab/src/collector-config.ts';
 import { labStatus, liveProcesses, stopLab } from '../lab/src/control.ts';
 import { createDemoTopics, demoTenants, demoTenantsYaml, startDemoTraffic } from '../lab/src/demo.ts';
@@ -41,6 +44,16 @@ export function demoCommand(): Command {
       const config = { ...labCollectorConfig(lab), tenants: tenantsFile };
       const collector = runCollector(config, process.env, log, stopCollector.signal, (a) => announce(a));
       const collectorAddress = await Promise.race([listening, collector.then(() => 'not running')]);
+      // The alerter: the default pack over the same InfluxDB, its state in the lab directory.
+      const alerterLog = pino(
+        { name: 'alerter', level: process.env.LOG_LEVEL ?? 'warn' },
+        pino.destination(2),
+      );
+      const alerter = await startAlerter(
+        labAlerterSetup(lab, { listen: '127.0.0.1:0', tenantsFile }),
+        alerterLog,
+      );
+      const alerterAddress = alerter.server.address() as AddressInfo;
 
       const status = labStatus(lab);
       console.log('Lookout demo is running.');
@@ -49,6 +62,9 @@ export function demoCommand(): Command {
       console.log(`  InfluxDB: ${status.influx.url} (database lookout)`);
       console.log(
         `  collector: every 10 s into InfluxDB; health http://${collectorAddress}/healthz, /metrics`,
+      );
+      console.log(
+        `  alerter: the default rule pack every 10 s; http://127.0.0.1:${alerterAddress.port}/api/alerts, /api/rules, /metrics, /healthz`,
       );
       for (const t of demoTenants) {
         const groups = t.groups.map((g) => `${g.id}${g.msPerMessage > 0 ? ' (slow: its lag grows)' : ''}`);
@@ -63,9 +79,9 @@ export function demoCommand(): Command {
         process.once('SIGINT', done);
         process.once('SIGTERM', done);
       });
-      say('stopping the collector and demo traffic …');
+      say('stopping the alerter, the collector and demo traffic …');
       stopCollector.abort();
-      await Promise.allSettled([collector, traffic.stop()]);
+      await Promise.allSettled([collector, traffic.stop(), alerter.stop()]);
       if (!reuse) await stopLab(readState(opts.dir) ?? lab, say);
       say(`produced ${[...traffic.produced.values()].reduce((a, b) => a + b, 0)} records; bye`);
     });

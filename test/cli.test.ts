@@ -22,6 +22,8 @@ describe('the lookout command', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\s+lab\b/m);
     expect(stdout).toMatch(/^\s+demo\b/m);
+    expect(stdout).toMatch(/^\s+rules\b/m);
+    expect(stdout).toMatch(/^\s+alert\b/m);
   });
 
   it('lab --help lists every fault control', async () => {
@@ -80,6 +82,41 @@ describe('the lookout command', () => {
       'test/fixtures/collector-bad.yaml:4:34: spool.max_bytes: Too small: expected number to be >=1048576',
       'test/fixtures/collector-bad.yaml:6:5: clusters.0.brokers: Invalid input: expected array, received undefined',
       'test/fixtures/collector-bad.yaml:8:9: clusters.0.bootstrap.0: expected host:port',
+    ]);
+  });
+
+  it('rules check and rules test report the pack valid and passing, and a failure with its file:line', async () => {
+    const check = await run('rules', 'check', 'rules/kafka');
+    expect(check).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^rules\/kafka: \d+ rules, valid\n$/),
+    });
+    const pack = await run(
+      'rules',
+      'test',
+      'rules/kafka/brokers.test.yaml',
+      'rules/kafka/consumers.test.yaml',
+    );
+    expect(pack.code).toBe(0);
+    expect(pack.stdout).toMatch(/tests in 2 files; all passed/);
+    const failing = await run('rules', 'test', 'test/fixtures/rules-failing.test.yaml');
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toContain(
+      'test/fixtures/rules-failing.test.yaml:8: FAIL expects a page that the grace prevents: KafkaBrokerDown at 2m: expected {cluster="a", broker="1"} firing; firing: none',
+    );
+  });
+
+  it('alert check-config says the example is valid and lists every error of a bad one with file:line', async () => {
+    const good = await run('alert', 'check-config', 'alerter/examples/alerter.yaml');
+    expect(good).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^alerter\/examples\/alerter.yaml: valid \(\d+ rules\)\n$/),
+    });
+    const bad = await run('alert', 'check-config', 'test/fixtures/alerter-bad.yaml');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      'test/fixtures/alerter-bad.yaml:5:25: evaluation.interval: must divide a minute (1s…30s) or an hour (1m…30m)',
+      'test/fixtures/alerter-bad.yaml:8:19: overrides.KafkaBrokerDwn: no rule is named KafkaBrokerDwn',
     ]);
   });
 

@@ -73,8 +73,6 @@ const checks =
   (env: NodeJS.ProcessEnv): ConfigCheck<AlerterConfig> =>
   (config) => {
     const problems: { path: (string | number)[]; message: string }[] = [];
-    if (!isCronInterval(config.evaluation.interval))
-      problems.push({ path: ['evaluation', 'interval'], message: cronIntervalMessage });
     const secret = config.influx.password_env;
     if (secret !== undefined && (env[secret] ?? '') === '')
       problems.push({
@@ -101,13 +99,18 @@ export function loadAlerterSetup(file: string, env: NodeJS.ProcessEnv): ConfigRe
     state: { path: resolve(here, parsed.value.state.path) },
   };
   const errors: ConfigError[] = [];
+  const at = (path: (string | number)[]) => ({ file, ...(parsed.locate?.(path) ?? { line: 1, column: 1 }) });
+  if (!isCronInterval(config.evaluation.interval))
+    errors.push({
+      ...at(['evaluation', 'interval']),
+      message: `evaluation.interval: ${cronIntervalMessage}`,
+    });
   const loaded = loadRules(config.rules);
   errors.push(...loaded.errors);
   const names = new Set(loaded.rules.map((r) => r.alert));
   for (const name of Object.keys(config.overrides))
     if (loaded.errors.length === 0 && !names.has(name)) {
-      const at = parsed.locate?.(['overrides', name]) ?? { line: 1, column: 1 };
-      errors.push({ file, ...at, message: `overrides: no rule is named ${name}` });
+      errors.push({ ...at(['overrides', name]), message: `overrides.${name}: no rule is named ${name}` });
     }
   let tenants: TenantsCatalog | undefined;
   if (config.tenants !== undefined) {

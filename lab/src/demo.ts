@@ -34,7 +34,10 @@ export const demoTenants: readonly DemoTenant[] = [
   },
 ];
 
-/** The demo tenants as a tenants catalog (YAML): each owns its topics and groups by exact name. */
+/**
+ * The demo tenants as a tenants catalog (YAML): each owns its topics and groups by exact name, with a lag
+ * threshold of 30 s so the slow `search-indexer` raises its tenant's lag alert within minutes.
+ */
 export function demoTenantsYaml(tenants: readonly DemoTenant[]): string {
   return stringify({
     tenants: tenants.map((t) => ({
@@ -42,6 +45,7 @@ export function demoTenantsYaml(tenants: readonly DemoTenant[]): string {
       contacts: [`${t.tenant}@demo.invalid`],
       topics: t.topics.map((x) => x.name),
       groups: t.groups.map((g) => g.id),
+      thresholds: { lag_seconds: 30 },
     })),
   });
 }

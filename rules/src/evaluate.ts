@@ -114,15 +114,17 @@ function conditionValues(
   need: Need,
   nowMs: number,
   by: readonly string[],
+  only?: ReadonlySet<string>,
 ): Values {
   const { series, f, g } = answers.of(need);
   const step = stepOf(c);
   const keyed = by.length === need.query.groupBy.length && by.every((t, i) => need.query.groupBy[i] === t);
   const groups = new Map<string, { labels: Labels; values: number[] }>();
   for (const s of series) {
+    const key = keyed && s.key !== undefined ? s.key : keyOf(s.tags, by);
+    if (only !== undefined && !only.has(key)) continue;
     const value = seriesValue(c, step, s, f, g, nowMs);
     if (value === undefined || Number.isNaN(value)) continue;
-    const key = keyed && s.key !== undefined ? s.key : keyOf(s.tags, by);
     const group = groups.get(key);
     // With the same tags as the query's grouping, the series' own tags are the labels (no copy).
     if (group === undefined) groups.set(key, { labels: keyed ? s.tags : pick(s.tags, by), values: [value] });
@@ -268,12 +270,17 @@ function evaluatePlanned(
     }
   }
   const held = holding(rule, values, tenants);
+  if (held.size === 0) return [];
+  // Side conditions on the instance's own labels are read for the held instances only (a median threshold
+  // needs every peer, so those are read whole).
+  const heldKeys = new Set(held.keys());
   const sides = (
     list: RulePlan['and'],
   ): { c: Condition; by: string[]; same: boolean; values: Values; held: Map<string, number> }[] =>
     list.map((s) => {
-      const v = conditionValues(s.c, answers, s.need, nowMs, s.by);
       const same = s.by.length === by.length && s.by.every((t, i) => by[i] === t);
+      const whole = typeof s.c.threshold === 'object' && 'median_over' in s.c.threshold;
+      const v = conditionValues(s.c, answers, s.need, nowMs, s.by, same && !whole ? heldKeys : undefined);
       return { c: s.c, by: s.by, same, values: v, held: holding(s.c, v, tenants) };
     });
   const ands = sides(p.and);

@@ -35,9 +35,15 @@ describe('the default rule pack', () => {
     }
     const { rules } = loadRules([pack]);
     expect(rules.map((r) => r.alert).filter((a) => !firing.has(a))).toEqual([]);
+    const headings = new Set(
+      [...readFileSync(join(pack, '..', '..', 'docs', 'runbooks.md'), 'utf8').matchAll(/^### (\w+)$/gm)].map(
+        (m) => (m[1] ?? '').toLowerCase(),
+      ),
+    );
     for (const r of rules) {
       expect(r.annotations.description.length, r.alert).toBeGreaterThan(60);
       expect(r.annotations.runbook, r.alert).toMatch(/^docs\/runbooks\.md#[a-z]+$/);
+      expect(headings, r.alert).toContain(r.annotations.runbook.split('#')[1]);
     }
   });
 });
