@@ -87,10 +87,8 @@ describe('the lookout command', () => {
 
   it('rules check and rules test report the pack valid and passing, and a failure with its file:line', async () => {
     const check = await run('rules', 'check', 'rules/kafka');
-    expect(check).toMatchObject({
-      code: 0,
-      stdout: expect.stringMatching(/^rules\/kafka: \d+ rules, valid\n$/),
-    });
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/^rules\/kafka: \d+ rules, valid\n$/);
     const pack = await run(
       'rules',
       'test',
@@ -108,10 +106,8 @@ describe('the lookout command', () => {
 
   it('alert check-config says the example is valid and lists every error of a bad one with file:line', async () => {
     const good = await run('alert', 'check-config', 'alerter/examples/alerter.yaml');
-    expect(good).toMatchObject({
-      code: 0,
-      stdout: expect.stringMatching(/^alerter\/examples\/alerter.yaml: valid \(\d+ rules\)\n$/),
-    });
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/^alerter\/examples\/alerter.yaml: valid \(\d+ rules\)\n$/);
     const bad = await run('alert', 'check-config', 'test/fixtures/alerter-bad.yaml');
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toEqual([

@@ -128,6 +128,10 @@ describe('alerting drills on the lab', () => {
           .map((t) => t.labels.broker),
       );
       expect([...seen].sort()).toEqual(lab.brokers.map((b) => String(b.id)).sort());
+      const paged = transitions.filter((t) => t.to === 'firing' && t.labels.severity === 'page');
+      console.error(
+        `[drill] rolling restart in ${((Date.now() - started) / 1000).toFixed(0)} s: KafkaBrokerDown pending for brokers ${[...seen].sort().join(', ')}; page alerts fired: ${paged.length}`,
+      );
       // … and paged for none of it.
       expect(transitions.filter((t) => t.to === 'firing' && t.labels.severity === 'page')).toEqual([]);
     },
@@ -153,8 +157,12 @@ describe('alerting drills on the lab', () => {
       });
       try {
         await controlBroker(lab.dir, 2, 'kill');
+        const killedAt = Date.now();
         const down = await until('KafkaBrokerDown firing', 120_000, () =>
           firing(drill, 'KafkaBrokerDown', { broker: '2' }),
+        );
+        console.error(
+          `[drill] kill-broker → KafkaBrokerDown firing in ${((Date.now() - killedAt) / 1000).toFixed(1)} s (for: 15 s)`,
         );
         expect(down.labels).toMatchObject({ cluster: 'lab', broker: '2', severity: 'page' });
         expect(down.annotations.summary).toBe('Broker 2 of lab is not in the cluster metadata');
@@ -231,9 +239,13 @@ describe('alerting drills on the lab', () => {
     await sleep(6_000);
     expect(firing(drill, 'ConsumerLagHigh', { group })).toBeUndefined();
     await consumer.disconnect(); // the consumer stops; records keep arriving
+    const stoppedAt = Date.now();
     try {
       const alert = await until('ConsumerLagHigh firing', 180_000, () =>
         firing(drill, 'ConsumerLagHigh', { group }),
+      );
+      console.error(
+        `[drill] consumer stopped → ConsumerLagHigh firing in ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s (threshold 5 s, for: 10 s)`,
       );
       expect(alert.labels).toMatchObject({ cluster: 'lab', group, tenant: 'shop', severity: 'ticket' });
       expect(alert.audience).toEqual(['tenant']);
@@ -258,6 +270,9 @@ describe('alerting drills on the lab', () => {
           const r = pack.lastReport();
           return r !== undefined && r.atMs > stoppedAt ? r : undefined;
         });
+        console.error(
+          `[drill] influxd stopped → LookoutStoreUnreachable firing in ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s (first evaluation after the stop)`,
+        );
         expect(report.storeError).toMatch(/cannot be reached/);
         expect(firing(pack, 'LookoutStoreUnreachable')).toBeDefined();
         const health = await fetch(`http://127.0.0.1:${port}/healthz`);

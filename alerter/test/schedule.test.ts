@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { startSchedule } from '../src/engine/schedule.ts';
+
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+describe('startSchedule', () => {
+  it('evaluates as soon as newer collector data lands, and never overlaps evaluations', async () => {
+    let latest = 1_000;
+    let running = 0;
+    let overlapped = false;
+    const starts: number[] = [];
+    const schedule = startSchedule({
+      intervalMs: 30_000 * 2, // every 2 minutes by cron: out of this test's way
+      latestDataMs: () => Promise.resolve(latest),
+      watchEveryMs: 20,
+      clock: Date.now,
+      onError: (err) => {
+        throw err;
+      },
+      evaluate: async (nowMs) => {
+        starts.push(nowMs);
+        running += 1;
+        if (running > 1) overlapped = true;
+        await sleep(300);
+        running -= 1;
+      },
+    });
+    try {
+      await sleep(100);
+      expect(starts).toHaveLength(0); // the first reading is only remembered
+      latest = 2_000;
+      await sleep(100);
+      expect(starts).toHaveLength(1); // new data → one evaluation, still running
+      for (let i = 0; i < 5; i++) schedule.trigger();
+      await sleep(800);
+      expect(starts).toHaveLength(2); // five requests during one run → one more run, after it
+      expect(overlapped).toBe(false);
+    } finally {
+      await schedule.stop();
+    }
+  });
+});
