@@ -10,6 +10,7 @@ import { startSchedule } from './engine/schedule.ts';
 import { influxQueryPort, influxRawReader } from './query/influx.ts';
 import type { InfluxSource } from './query/influx.ts';
 import { windowCachePort } from './query/window-cache.ts';
+import type { CacheStats } from './query/window-cache.ts';
 import type { QueryPort } from '../../rules/src/query.ts';
 import { createAlerterMetrics } from './self-metrics.ts';
 import { AlertStore } from './store/sqlite.ts';
@@ -40,7 +41,10 @@ function influxSource(setup: AlerterSetup): InfluxSource {
  * The query port rules are evaluated through: the window cache fed by raw reads (default), or each compiled
  * InfluxQL query sent as it is (`evaluation.window_cache: false`).
  */
-export function storePort(setup: AlerterSetup, clock: () => number = Date.now): QueryPort {
+export function storePort(
+  setup: AlerterSetup,
+  clock: () => number = Date.now,
+): QueryPort & { stats?: () => CacheStats } {
   const source = influxSource(setup);
   const { evaluation } = setup.config;
   if (!evaluation.window_cache) return influxQueryPort(source);
