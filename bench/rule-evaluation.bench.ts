@@ -80,15 +80,15 @@ export default async function bench(): Promise<BenchResult[]> {
     // Ours: the engine as the alerter runs it, state in SQLite.
     const store = new AlertStore(join(dir, 'alerts.db'));
     const setup = labLikeSetup(influx.url, database);
-    const port = storePort(setup);
-    const engine = new Engine(rules, port, store);
+    const cache = storePort(setup);
+    const engine = new Engine(rules, cache, store);
     // The first evaluation fills the window cache (a full read of every window); the runs that follow are the
     // alerter's steady state, one every evaluation interval (15 s).
     const evaluate = async (): Promise<{ wallMs: number; readMs: number; report: EvaluationReport }> => {
       const t = performance.now();
       const report = await engine.evaluate(Date.now());
       if (report.failed > 0 || report.storeError !== undefined) throw new Error('an evaluation failed');
-      return { wallMs: performance.now() - t, readMs: port.stats?.().readMs ?? Number.NaN, report };
+      return { wallMs: performance.now() - t, readMs: cache.stats?.().readMs ?? Number.NaN, report };
     };
     const cold = await evaluate();
     const reports: { wallMs: number; readMs: number; report: EvaluationReport }[] = [];
