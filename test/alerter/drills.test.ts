@@ -55,7 +55,7 @@ describe('alerting drills on the lab', () => {
   const group = uniqueName('drill-consumer');
   const tenantsFile = join(dir, 'tenants.yaml');
   const stopCollector = new AbortController();
-  const log = pino({ level: 'warn' }, pino.destination(2));
+  const log = pino({ level: 'error' }, pino.destination(2));
   let collector: Promise<void>;
   let pack: RunningAlerter;
   let drill: RunningAlerter;
@@ -218,9 +218,9 @@ describe('alerting drills on the lab', () => {
     await admin.connect();
     await admin.createTopics({
       waitForLeaders: true,
-      topics: [{ topic, numPartitions: 2, replicationFactor: 1 }],
+      // Replicated like production topics: a later drill that kills a broker must not find it leaderless.
+      topics: [{ topic, numPartitions: 2, replicationFactor: 3 }],
     });
-    await admin.disconnect();
     const producer = createProducer(kafka);
     await producer.connect();
     let producing = true;
@@ -255,6 +255,9 @@ describe('alerting drills on the lab', () => {
       producing = false;
       await traffic;
       await producer.disconnect();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.deleteGroups([group]).catch(() => undefined);
+      await admin.disconnect();
     }
   });
 
