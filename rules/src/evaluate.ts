@@ -1,10 +1,8 @@
+import type { Labels } from '../../model/src/labels.ts';
 import { labelsOf, queryOf, shapeKey, stepOf } from './query.ts';
 import type { QueryPort, SeriesQuery, SeriesResult } from './query.ts';
 import { aggregate, compare, median, reduceSteps } from './reduce.ts';
 import type { Condition, Evidence, Rule } from './schema.ts';
-
-/** Labels of an alert instance. */
-export type Labels = Record<string, string>;
 
 /** One rule instance whose conditions hold now, with the evidence its annotations show. */
 export interface Instance {
@@ -143,7 +141,7 @@ function conditionValues(
 }
 
 const pick = (tags: Readonly<Record<string, string>>, by: readonly string[]): Labels => {
-  const out: Labels = {};
+  const out: Record<string, string> = {};
   for (const t of by) out[t] = tags[t] ?? '';
   return out;
 };
