@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrackedAlert } from '../../rules/src/alert.ts';
 import { parseRuleFile } from '../../rules/src/load.ts';
@@ -6,6 +8,7 @@ import { StoreUnreachable } from '../../rules/src/query.ts';
 import type { QueryPort } from '../../rules/src/query.ts';
 import { Engine, withOverrides } from '../src/engine/engine.ts';
 import type { EvaluationChanges, StatePort } from '../src/engine/engine.ts';
+import { selfAlerts } from '../src/engine/self-alerts.ts';
 
 const { rules } = parseRuleFile(
   `rules:
@@ -55,6 +58,16 @@ const phases = (engine: Engine) =>
   Object.fromEntries(
     engine.alerts().map((a) => [`${a.rule}${a.labels.broker ?? ''}${a.labels.rule ?? ''}`, a.phase]),
   );
+
+describe("the engine's own alerts", () => {
+  it('each has a runbook section', () => {
+    const runbooks = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8');
+    for (const a of selfAlerts) {
+      expect(a.annotations.runbook).toBe(`docs/runbooks.md#${a.alert.toLowerCase()}`);
+      expect(runbooks).toContain(`### ${a.alert}\n`);
+    }
+  });
+});
 
 describe('Engine', () => {
   it('fires after for, writes every change of an evaluation at once, and keeps the watchdog firing', async () => {
