@@ -64,6 +64,7 @@ describe('kill -9 of the alerter at random moments', () => {
     reference.close();
     expect(expected.filter((t) => t.to === 'firing').length).toBeGreaterThan(10);
     expect(expected.filter((t) => t.to === 'resolved').length).toBeGreaterThan(10);
+    expect(expected.every((t) => t.labels.alertname === t.rule)).toBe(true);
 
     const killedDb = join(dir, 'killed.db');
     const run = await runWithKills(killedDb, 7);

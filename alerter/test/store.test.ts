@@ -31,7 +31,14 @@ describe('AlertStore (SQLite)', () => {
       changed: [alert('1', 'pending'), alert('2', 'firing')],
       dropped: [],
       transitions: [
-        { fingerprint: '2', rule: 'KafkaBrokerDown', from: 'inactive', to: 'firing', atMs: 2_000 },
+        {
+          fingerprint: '2',
+          rule: 'KafkaBrokerDown',
+          labels: alert('2', 'firing').labels,
+          from: 'inactive',
+          to: 'firing',
+          atMs: 2_000,
+        },
       ],
     });
     store.apply({ atMs: 3_000, changed: [], dropped: ['1'], transitions: [] });

@@ -21,6 +21,7 @@ export interface TrackedAlert extends AlertState {
 export interface Transition {
   fingerprint: string;
   rule: string;
+  labels: Labels;
   from: Phase;
   to: Phase;
   atMs: number;
@@ -90,6 +91,7 @@ export function stepRule(
       transitions.push({
         fingerprint: next.fingerprint,
         rule: rule.alert,
+        labels: next.labels,
         from,
         to: next.phase,
         atMs: nowMs,
@@ -119,5 +121,7 @@ export function stepRule(
     alerts.set(fp, next);
     if (state !== prev) changed.push(next);
   }
+  // In fingerprint order, whatever order the alerts were loaded or found in: the log reads the same after a restart.
+  transitions.sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
   return { alerts, changed, dropped, transitions };
 }

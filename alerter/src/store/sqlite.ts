@@ -81,16 +81,8 @@ export class AlertStore implements StatePort {
   /** Writes one evaluation's changes, all or nothing. */
   apply(changes: EvaluationChanges): void {
     this.db.transaction(() => {
-      const labels = new Map(changes.changed.map((a) => [a.fingerprint, a.labels]));
       for (const t of changes.transitions)
-        this.log.run(
-          t.fingerprint,
-          t.rule,
-          JSON.stringify(labels.get(t.fingerprint) ?? {}),
-          t.from,
-          t.to,
-          t.atMs,
-        );
+        this.log.run(t.fingerprint, t.rule, JSON.stringify(t.labels), t.from, t.to, t.atMs);
       for (const a of changes.changed) this.upsert.run(a.fingerprint, a.rule, JSON.stringify(a));
       for (const fp of changes.dropped) this.remove.run(fp);
       this.setMeta.run('last_evaluation_ms', String(changes.atMs));
