@@ -1,4 +1,5 @@
 import type { Sample } from '../model/src/sample.ts';
+import { seededRandom } from '../lab/src/random.ts';
 
 /** One series of the dataset: its measurement, tags, and each field as a function of the step index. */
 export interface DatasetSeries {
@@ -7,24 +8,13 @@ export interface DatasetSeries {
   fields: Record<string, (i: number) => number>;
 }
 
-/** A deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * A lab-shaped platform for the rule-evaluation benchmark: `clusters` × 3 brokers, each cluster with 200 topics ×
  * 60 partitions (12,000) and 2,000 consumer groups; every series the default pack reads, with a few real
  * incidents (stalled, stopped and slow groups, a slow broker, a filling disk) so rules have instances to decide.
  */
 export function alertingDataset(clusters = 3, groups = 2_000): DatasetSeries[] {
-  const next = random(7);
+  const next = seededRandom(7);
   const out: DatasetSeries[] = [];
   for (let c = 0; c < clusters; c++) {
     const cluster = `c${c}`;

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { formatConfigErrors, loadAlerterSetup } from '../alerter/src/config.ts';
+import { loadAlerterSetup } from '../alerter/src/config.ts';
+import { formatConfigErrors } from '../model/src/config-file.ts';
 import type { AlerterSetup } from '../alerter/src/config.ts';
 import { startAlerter } from '../alerter/src/main.ts';
 import { labAlerterSetup } from '../lab/src/alerter-config.ts';

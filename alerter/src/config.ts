@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { formatConfigErrors, parseConfigText, readConfigText } from '../../model/src/config-file.ts';
+import { influxConnectionFields } from '../../model/src/config-fields.ts';
+import { parseConfigText, readConfigText } from '../../model/src/config-file.ts';
 import type { ConfigCheck, ConfigError, ConfigResult } from '../../model/src/config-file.ts';
 import { durationSchema as duration } from '../../model/src/duration.ts';
 import { cronIntervalMessage, isCronInterval } from '../../model/src/schedule.ts';
@@ -9,17 +10,12 @@ import type { TenantsCatalog } from '../../model/src/tenants.ts';
 import { loadRules } from '../../rules/src/load.ts';
 import type { Rule } from '../../rules/src/schema.ts';
 
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable');
-
 /** The alerter's YAML configuration, as parsed (durations in ms, paths as written). */
 export const alerterConfigSchema = z
   .object({
     influx: z
       .object({
-        url: z.url(),
-        database: z.string().regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only'),
-        username: z.string().optional(),
-        password_env: envName.optional(),
+        ...influxConnectionFields,
         timeout: duration.default(10_000),
       })
       .strict(),
@@ -130,5 +126,3 @@ export function loadAlerterSetup(file: string, env: NodeJS.ProcessEnv): ConfigRe
     },
   };
 }
-
-export { formatConfigErrors };

@@ -65,14 +65,8 @@ export async function startAlerter(
   clock = Date.now,
 ): Promise<RunningAlerter> {
   const { config } = setup;
-  const port = influxQueryPort({
-    url: config.influx.url,
-    database: config.influx.database,
-    timeoutMs: config.influx.timeout,
-    ...(config.influx.username === undefined
-      ? {}
-      : { username: config.influx.username, password: setup.password ?? '' }),
-  });
+  const port = storePort(setup, clock);
+  const marker = influxQueryPort(influxSource(setup));
   mkdirSync(dirname(config.state.path), { recursive: true });
   const store = new AlertStore(config.state.path);
   const thresholds = new Map((setup.tenants?.tenants ?? []).map((t) => [t.name, t.thresholds]));
@@ -82,7 +76,7 @@ export async function startAlerter(
   let last: EvaluationReport | undefined;
   const schedule = startSchedule({
     intervalMs: config.evaluation.interval,
-    latestDataMs: () => influxQueryPort(influxSource(setup)).latestMs('scrape', 'duration_ms'),
+    latestDataMs: () => marker.latestMs('scrape', 'duration_ms'),
     watchEveryMs: config.evaluation.watch_collector,
     clock,
     onError: (err) => log.error({ err }, 'evaluation failed'),

@@ -2,21 +2,11 @@ import { join } from 'node:path';
 import { loadRules } from '../../rules/src/load.ts';
 import { MemoryPort } from '../../rules/src/memory-port.ts';
 import type { Rule } from '../../rules/src/schema.ts';
+import { seededRandom } from '../../lab/src/random.ts';
 
 /** A scripted five-hour scenario for the durability tests: brokers flapping, replication, disks. */
 export const stepMs = 30_000;
 export const steps = 600;
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The rules the scenario exercises: the default pack's broker, replication and disk files. */
 export function scenarioRules(): Rule[] {
@@ -29,7 +19,7 @@ export function scenarioRules(): Rule[] {
 /** The scenario's data: every series, every step, from a fixed seed (the same on every run). */
 export function scenarioPort(): MemoryPort {
   const port = new MemoryPort();
-  const next = random(42);
+  const next = seededRandom(42);
   const down = new Map<string, number>();
   for (let i = 0; i <= steps; i++) {
     const timeMs = i * stepMs;

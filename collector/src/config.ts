@@ -1,12 +1,12 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { envName, influxConnectionFields } from '../../model/src/config-fields.ts';
 import { parseConfigText, readConfigText } from '../../model/src/config-file.ts';
 import type { ConfigCheck, ConfigResult } from '../../model/src/config-file.ts';
 import { durationSchema as duration } from '../../model/src/duration.ts';
 import { cronIntervalMessage, isCronInterval } from '../../model/src/schedule.ts';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port');
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable');
 
 const endpoint = z
   .object({
@@ -80,10 +80,7 @@ export const collectorConfigSchema = z
   .object({
     influx: z
       .object({
-        url: z.url(),
-        database: z.string().regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only'),
-        username: z.string().optional(),
-        password_env: envName.optional(),
+        ...influxConnectionFields,
         retention: z
           .object({
             raw: duration.default(7 * 86_400_000),
