@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigResourceTypes, createConsumer, createProducer } from '../../collector/src/kafka/client.ts';
 import type { Admin } from '../../collector/src/kafka/client.ts';
+import { waitFor } from '../../lab/src/readiness.ts';
 import { labKafka, uniqueName } from '../lab/lab.ts';
 
 // Every admin call the collector will use, against the lab's Kafka 4 brokers (KIP-896 removed old
@@ -90,6 +91,13 @@ describe('kafkajs 2.2 against the lab cluster', () => {
   it('answers listGroups and describeGroups (the stopped group stays, Empty)', async () => {
     const { groups } = await admin.listGroups();
     expect(groups.map((g) => g.groupId)).toContain(group);
+    // The coordinator handles the consumer's LeaveGroup on its own time: the group reaches Empty, and stays.
+    await waitFor(`group ${group} to be Empty`, 15_000, async () => {
+      const {
+        groups: [g],
+      } = await admin.describeGroups([group]);
+      return g?.state === 'Empty';
+    });
     const described = await admin.describeGroups([group]);
     expect(described.groups[0]?.groupId).toBe(group);
     expect(described.groups[0]?.state).toBe('Empty');
