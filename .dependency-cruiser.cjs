@@ -73,7 +73,7 @@ module.exports = {
     {
       name: 'sqlite-behind-the-store',
       severity: 'error',
-      from: { pathNot: '^alerter/src/store/sqlite\\.ts$' },
+      from: { pathNot: '^alerter/src/store/' },
       to: { path: 'node_modules/better-sqlite3/' },
     },
     {
@@ -81,6 +81,12 @@ module.exports = {
       severity: 'error',
       from: { pathNot: '^alerter/src/api/http\\.ts$' },
       to: { path: 'node_modules/express/' },
+    },
+    {
+      name: 'nodemailer-behind-the-smtp-adapter',
+      severity: 'error',
+      from: { pathNot: '^alerter/src/notify/smtp\\.ts$' },
+      to: { path: 'node_modules/nodemailer/' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

@@ -37,8 +37,10 @@ function labLikeSetup(url: string, database: string): AlerterSetup {
       state: { path: '' },
       listen: '127.0.0.1:0',
       overrides: {},
+      api: {},
     },
     rules: [],
+    secrets: { routingKeys: {} },
   };
 }
 

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { influxConnectionFields } from '../../model/src/config-fields.ts';
+import { envName, influxConnectionFields } from '../../model/src/config-fields.ts';
 import { parseConfigText, readConfigText } from '../../model/src/config-file.ts';
 import type { ConfigCheck, ConfigError, ConfigResult } from '../../model/src/config-file.ts';
 import { durationSchema as duration } from '../../model/src/duration.ts';
@@ -9,6 +9,8 @@ import { loadTenantsFile } from '../../model/src/tenants.ts';
 import type { TenantsCatalog } from '../../model/src/tenants.ts';
 import { loadRules } from '../../rules/src/load.ts';
 import type { Rule } from '../../rules/src/schema.ts';
+import { defaultRoute, notifySchema } from './notify/config.ts';
+import { buildTree, receiversOf } from './route/tree.ts';
 
 /** The alerter's YAML configuration, as parsed (durations in ms, paths as written). */
 export const alerterConfigSchema = z
@@ -38,6 +40,15 @@ export const alerterConfigSchema = z
       .string()
       .regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')
       .default('127.0.0.1:9310'),
+    /** Routing and notification (receivers, routing tree, inhibition, delivery); without it nothing is sent. */
+    notify: notifySchema.optional(),
+    api: z
+      .object({
+        /** The operator token (reads everything, writes silences), from this environment variable. */
+        operator_token_env: envName.optional(),
+      })
+      .strict()
+      .default({}),
     /** Per-rule changes of an install: its own grace (`for`), `keep_firing_for`, or `disabled: true`. */
     overrides: z
       .record(
@@ -63,18 +74,66 @@ export interface AlerterSetup {
   rules: Rule[];
   tenants?: TenantsCatalog;
   password?: string;
+  /** Secrets named by `*_env` fields, read from the environment at load (never logged). */
+  secrets: { operatorToken?: string; smtpPassword?: string; routingKeys: Record<string, string> };
 }
+
+const loopback = (listen: string): boolean => /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1):\d+$/.test(listen);
 
 const checks =
   (env: NodeJS.ProcessEnv): ConfigCheck<AlerterConfig> =>
   (config) => {
     const problems: { path: (string | number)[]; message: string }[] = [];
-    const secret = config.influx.password_env;
-    if (secret !== undefined && (env[secret] ?? '') === '')
+    const needEnv = (name: string | undefined, path: (string | number)[]): void => {
+      if (name !== undefined && (env[name] ?? '') === '')
+        problems.push({ path, message: `environment variable ${name} is not set` });
+    };
+    needEnv(config.influx.password_env, ['influx', 'password_env']);
+    needEnv(config.api.operator_token_env, ['api', 'operator_token_env']);
+    if (config.api.operator_token_env === undefined && !loopback(config.listen))
       problems.push({
-        path: ['influx', 'password_env'],
-        message: `environment variable ${secret} is not set`,
+        path: ['listen'],
+        message: `the API listens beyond this machine (${config.listen}): set api.operator_token_env`,
       });
+    const notify = config.notify;
+    if (notify === undefined) return problems;
+    needEnv(notify.smtp?.password_env, ['notify', 'smtp', 'password_env']);
+    const receivers = notify.receivers;
+    for (const [name, r] of Object.entries(receivers)) {
+      if ('webhook' in r) {
+        needEnv(r.webhook.routing_key_env, ['notify', 'receivers', name, 'webhook', 'routing_key_env']);
+        if (r.webhook.format === 'pagerduty' && r.webhook.routing_key_env === undefined)
+          problems.push({
+            path: ['notify', 'receivers', name, 'webhook'],
+            message: 'the pagerduty format needs routing_key_env',
+          });
+      }
+      if ('email' in r && notify.smtp === undefined)
+        problems.push({
+          path: ['notify', 'receivers', name],
+          message: 'an email receiver needs notify.smtp',
+        });
+      if ('email' in r && r.email.to === 'owner' && config.tenants === undefined)
+        problems.push({
+          path: ['notify', 'receivers', name, 'email', 'to'],
+          message: 'to: owner needs the tenants catalog (tenants: FILE)',
+        });
+    }
+    for (const name of receiversOf(buildTree(notify.route ?? defaultRoute(receivers))))
+      if (name !== 'none' && !(name in receivers))
+        problems.push({
+          path: notify.route === undefined ? ['notify', 'receivers'] : ['notify', 'route'],
+          message: `the routing tree names receiver ${name}, which notify.receivers does not define`,
+        });
+    const incident = notify.incidents.receiver;
+    if (incident !== undefined) {
+      const r = receivers[incident];
+      if (r === undefined || !('email' in r) || r.email.to !== 'owner')
+        problems.push({
+          path: ['notify', 'incidents', 'receiver'],
+          message: `${incident} must be an email receiver with to: owner`,
+        });
+    }
     return problems;
   };
 
@@ -123,6 +182,23 @@ export function loadAlerterSetup(file: string, env: NodeJS.ProcessEnv): ConfigRe
       rules: loaded.rules,
       ...(tenants === undefined ? {} : { tenants }),
       ...(secret === undefined ? {} : { password: env[secret] }),
+      secrets: secretsOf(config, env),
     },
+  };
+}
+
+/** The secrets a config names, read from the environment. */
+export function secretsOf(config: AlerterConfig, env: NodeJS.ProcessEnv): AlerterSetup['secrets'] {
+  const read = (name: string | undefined): string | undefined => (name === undefined ? undefined : env[name]);
+  const routingKeys: Record<string, string> = {};
+  for (const [name, r] of Object.entries(config.notify?.receivers ?? {}))
+    if ('webhook' in r && r.webhook.routing_key_env !== undefined)
+      routingKeys[name] = read(r.webhook.routing_key_env) ?? '';
+  const operatorToken = read(config.api.operator_token_env);
+  const smtpPassword = read(config.notify?.smtp?.password_env);
+  return {
+    ...(operatorToken === undefined ? {} : { operatorToken }),
+    ...(smtpPassword === undefined ? {} : { smtpPassword }),
+    routingKeys,
   };
 }

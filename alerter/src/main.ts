@@ -1,3 +1,4 @@
+import type { TrackedAlert } from '../../rules/src/alert.ts';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname } from 'node:path';
@@ -14,10 +15,15 @@ import type { CacheStats } from './query/window-cache.ts';
 import type { QueryPort } from '../../rules/src/query.ts';
 import { createAlerterMetrics } from './self-metrics.ts';
 import { AlertStore } from './store/sqlite.ts';
+import { NotifyStore } from './store/notify.ts';
+import { Notifier } from './notifier.ts';
+import { TenantsSource, tokenHash } from './tenants-source.ts';
+import { callerOf } from './api/auth.ts';
 
 /** A running alerter. */
 export interface RunningAlerter {
   engine: Engine;
+  notifier: Notifier;
   server: Server;
   /** Evaluates now (after the current evaluation, if one runs). */
   trigger(): void;
@@ -69,9 +75,30 @@ export async function startAlerter(
   const marker = influxQueryPort(influxSource(setup));
   mkdirSync(dirname(config.state.path), { recursive: true });
   const store = new AlertStore(config.state.path);
-  const thresholds = new Map((setup.tenants?.tenants ?? []).map((t) => [t.name, t.thresholds]));
+  const notifyStore = new NotifyStore(config.state.path);
+  notifyStore.prune(clock() - 7 * 86_400_000);
+  notifyStore.pruneSilences(clock() - 7 * 86_400_000);
+  const tenants = new TenantsSource(config.tenants, setup.tenants, (r) => {
+    if (r.ok) log.info({ tenants: r.tenants }, 'tenants catalog reloaded');
+    else log.error({ error: r.error }, 'tenants catalog invalid: the last good one stays in force');
+  });
   const rules = withOverrides(setup.rules, config.overrides);
-  const engine = new Engine(rules, port, store, (tenant, name) => thresholds.get(tenant)?.[name]);
+  const notify: Notifier = new Notifier(
+    setup,
+    notifyStore,
+    tenants,
+    (): TrackedAlert[] => engine.alerts(),
+    log,
+    clock,
+  );
+  const engine: Engine = new Engine(
+    rules,
+    port,
+    store,
+    (labels, name) => tenants.current().threshold(labels, name),
+    undefined,
+    () => [...tenants.problems(), ...notify.problems()],
+  );
   const metrics = createAlerterMetrics();
   let last: EvaluationReport | undefined;
   const schedule = startSchedule({
@@ -87,12 +114,24 @@ export async function startAlerter(
       if (report.storeError !== undefined) log.error({ error: report.storeError }, 'store unreachable');
       for (const t of report.transitions)
         log.info({ rule: t.rule, fingerprint: t.fingerprint, from: t.from, to: t.to }, 'alert');
+      notify.dispatch(clock());
     },
   });
+  const operatorToken = setup.secrets.operatorToken;
   const server = await serveApi(config.listen, {
     alerts: () => engine.alerts(),
     rules: () => engine.ruleStatus(),
     registry: metrics.registry,
+    caller: (header) => callerOf(header, operatorToken, tenants.current().tokens, tokenHash),
+    ownerOf: (labels) => tenants.current().ownership.ownerOfLabels(labels),
+    forTenant: (alert, tenant) => tenants.current().ownership.forTenant(alert, tenant),
+    tenants: () => tenants.current().ownership.tenants(),
+    muted: () => notify.muted(),
+    silences: () => notify.silences(),
+    addSilence: (input) => notify.addSilence(input),
+    expireSilence: (id, by) => notify.expireSilence(id, by),
+    notifications: (limit) => notifyStore.outbox(limit),
+    now: clock,
     health: () => {
       if (last === undefined) return { healthy: false, reason: 'no evaluation yet' };
       const stale = clock() - last.atMs > 3 * config.evaluation.interval;
@@ -105,15 +144,21 @@ export async function startAlerter(
     },
   });
   log.info({ rules: rules.length, listen: config.listen, state: config.state.path }, 'alerter started');
+  if (operatorToken === undefined)
+    log.warn({ listen: config.listen }, 'the API has no operator token: open to this machine');
+  notify.start();
   schedule.trigger();
   return {
     engine,
+    notifier: notify,
     server,
     trigger: () => schedule.trigger(),
     lastReport: () => last,
     async stop() {
       await schedule.stop();
+      await notify.stop();
       await new Promise<void>((ok) => server.close(() => ok()));
+      notifyStore.close();
       store.close();
     },
   };

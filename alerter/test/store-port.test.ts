@@ -10,8 +10,10 @@ const setup = (windowCache: boolean): AlerterSetup => ({
     state: { path: ':memory:' },
     listen: '127.0.0.1:0',
     overrides: {},
+    api: {},
   },
   rules: [],
+  secrets: { routingKeys: {} },
 });
 
 describe('storePort', () => {

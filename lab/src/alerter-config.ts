@@ -19,6 +19,8 @@ export function labAlerterSetup(
     statePath?: string;
     tenantsFile?: string;
     overrides?: AlerterSetup['config']['overrides'];
+    notify?: AlerterSetup['config']['notify'];
+    secrets?: AlerterSetup['secrets'];
   } = {},
 ): AlerterSetup {
   const rulesDir = join(labResources, '..', 'rules', 'kafka');
@@ -36,7 +38,10 @@ export function labAlerterSetup(
       state: { path: options.statePath ?? join(state.dir, 'alerts.db') },
       listen: options.listen ?? '127.0.0.1:9310',
       overrides: options.overrides ?? {},
+      api: {},
+      ...(options.notify === undefined ? {} : { notify: options.notify }),
     },
+    secrets: options.secrets ?? { routingKeys: {} },
     rules: loaded.rules,
     ...(tenants?.ok === true ? { tenants: tenants.value } : {}),
   };

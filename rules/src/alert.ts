@@ -1,6 +1,6 @@
 import { fingerprint } from '../../model/src/labels.ts';
 import type { Labels } from '../../model/src/labels.ts';
-import type { Instance } from './evaluate.ts';
+import type { EvidenceRow, Instance } from './evaluate.ts';
 import { advance } from './lifecycle.ts';
 import type { AlertState, Phase } from './lifecycle.ts';
 import type { AlertDefinition, Rule } from './schema.ts';
@@ -15,6 +15,8 @@ export interface TrackedAlert extends AlertState {
   audience: Rule['audience'];
   annotations: Record<string, string>;
   value: number;
+  /** What the alert affects, from its rule's evidence block (topics, log dirs …), largest first. */
+  affected?: EvidenceRow[];
 }
 
 /** A change of phase, the unit notifications and the durable log are made of. */
@@ -51,6 +53,7 @@ function describe(rule: AlertDefinition, instance: Instance): Omit<TrackedAlert,
     audience: rule.audience,
     annotations,
     value: instance.value,
+    ...(instance.affected === undefined ? {} : { affected: instance.affected }),
   };
 }
 

@@ -11,10 +11,18 @@ export interface Instance {
   threshold: number;
   values: Record<string, number>;
   evidence: string[];
+  /** The evidence rows behind `evidence`, largest first (at most 100): what an alert affects, by label. */
+  affected?: EvidenceRow[];
 }
 
-/** Looks up a tenant's own threshold (`thresholds:` in the tenants catalog). */
-export type TenantThresholds = (tenant: string, name: string) => number | undefined;
+/** One row of a rule's evidence block: the series' own labels (topic, log dir, …) and its value. */
+export interface EvidenceRow {
+  labels: Labels;
+  value: number;
+}
+
+/** Looks up the owning tenant's threshold for a series' labels (`thresholds:` in the tenants catalog). */
+export type TenantThresholds = (labels: Labels, name: string) => number | undefined;
 
 /** One rule's outcome: its instances, or why it could not be evaluated. */
 export type RuleOutcome = { ok: true; instances: Instance[] } | { ok: false; error: string };
@@ -152,7 +160,7 @@ function thresholdsOf(c: Condition, values: Values, tenants: TenantThresholds): 
   if (typeof t === 'number') {
     for (const key of values.keys()) out.set(key, t);
   } else if ('tenant' in t) {
-    for (const [key, v] of values) out.set(key, tenants(v.labels.tenant ?? '', t.tenant) ?? t.default);
+    for (const [key, v] of values) out.set(key, tenants(v.labels, t.tenant) ?? t.default);
   } else {
     const peers = new Map<string, number[]>();
     for (const v of values.values()) {
@@ -175,9 +183,14 @@ function holding(c: Condition, values: Values, tenants: TenantThresholds): Map<s
   return out;
 }
 
-function evidenceOf(e: Evidence, answers: Answers, need: Need, instance: Labels): string[] {
+function evidenceOf(
+  e: Evidence,
+  answers: Answers,
+  need: Need,
+  instance: Labels,
+): { evidence: string[]; affected: EvidenceRow[] } {
   const shared = e.by.filter((t) => t in instance);
-  const rows: { text: string; value: number }[] = [];
+  const rows: { text: string; value: number; labels: Labels }[] = [];
   const { series, f } = answers.of(need);
   for (const s of series) {
     const value = s.points[0]?.values[f] ?? undefined;
@@ -187,12 +200,13 @@ function evidenceOf(e: Evidence, answers: Answers, need: Need, instance: Labels)
     rows.push({
       text: `${own.map((t) => `${t}=${s.tags[t] ?? ''}`).join(' ')}: ${formatValue(value)}`,
       value,
+      labels: Object.fromEntries(own.map((t) => [t, s.tags[t] ?? ''])),
     });
   }
   rows.sort((a, b) => b.value - a.value);
   const shown = rows.slice(0, e.limit).map((r) => r.text);
   if (rows.length > e.limit) shown.push(`… and ${rows.length - e.limit} more`);
-  return shown;
+  return { evidence: shown, affected: rows.slice(0, 100).map((r) => ({ labels: r.labels, value: r.value })) };
 }
 
 /** A number for a human: integers as they are, others to 3 significant digits. */
@@ -301,16 +315,11 @@ function evaluatePlanned(
     }
     if (!ok) continue;
     if (rule.name !== undefined) named[rule.name] = main.value;
-    out.push({
-      labels: main.labels,
-      value: main.value,
-      threshold,
-      values: named,
-      evidence:
-        p.evidence === undefined || rule.evidence === undefined
-          ? []
-          : evidenceOf(rule.evidence, answers, p.evidence, main.labels),
-    });
+    const shown =
+      p.evidence === undefined || rule.evidence === undefined
+        ? { evidence: [] }
+        : evidenceOf(rule.evidence, answers, p.evidence, main.labels);
+    out.push({ labels: main.labels, value: main.value, threshold, values: named, ...shown });
   }
   return out;
 }

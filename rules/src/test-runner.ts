@@ -7,6 +7,7 @@ import { durationSchema as duration, formatDuration } from '../../model/src/dura
 import { stepRule } from './alert.ts';
 import type { TrackedAlert } from './alert.ts';
 import { evaluateRules } from './evaluate.ts';
+import type { TenantThresholds } from './evaluate.ts';
 import { loadRules } from './load.ts';
 import { MemoryPort } from './memory-port.ts';
 import type { Rule } from './schema.ts';
@@ -118,7 +119,7 @@ export async function runTestFile(file: string): Promise<TestReport> {
   if (loaded.errors.length > 0) return { tests: 0, failures: [], errors: loaded.errors };
   const errors: ConfigError[] = [];
   const failures: TestFailure[] = [];
-  const thresholds = (tenant: string, name: string): number | undefined => spec.tenants[tenant]?.[name];
+  const thresholds: TenantThresholds = (labels, name) => spec.tenants[labels.tenant ?? '']?.[name];
   for (const [ti, test] of spec.tests.entries()) {
     const port = new MemoryPort();
     for (const [si, input] of test.input_series.entries()) {
@@ -169,7 +170,7 @@ async function runOne(
   rules: readonly Rule[],
   port: MemoryPort,
   every: number,
-  thresholds: (tenant: string, name: string) => number | undefined,
+  thresholds: TenantThresholds,
   lineOf: (path: (string | number)[]) => number,
   failures: TestFailure[],
 ): Promise<void> {

@@ -5,7 +5,16 @@ import type { Instance, RuleOutcome, TenantThresholds } from '../../../rules/src
 import { StoreUnreachable } from '../../../rules/src/query.ts';
 import type { QueryPort } from '../../../rules/src/query.ts';
 import type { AlertDefinition, Rule } from '../../../rules/src/schema.ts';
-import { ruleFailing, selfAlerts, selfInstance, storeUnreachable, watchdog } from './self-alerts.ts';
+import {
+  configInvalid,
+  notificationsFailing,
+  ruleFailing,
+  selfAlerts,
+  selfInstance,
+  storeUnreachable,
+  watchdog,
+} from './self-alerts.ts';
+import type { SelfProblem } from './self-alerts.ts';
 
 /** What one evaluation changed, written in one transaction. */
 export interface EvaluationChanges {
@@ -83,6 +92,7 @@ export class Engine {
     private readonly state: StatePort,
     private readonly tenants: TenantThresholds = () => undefined,
     private readonly clock: () => number = () => performance.now(),
+    private readonly problems: () => readonly SelfProblem[] = () => [],
   ) {
     this.tracked = state.load();
     const known = new Set([...rules.map((r) => r.alert), ...selfAlerts.map((a) => a.alert)]);
@@ -142,6 +152,12 @@ export class Engine {
     step(watchdog, [selfInstance({})]);
     step(storeUnreachable, storeError === undefined ? [] : [selfInstance({}, [storeError])]);
     if (storeError === undefined) step(ruleFailing, failing);
+    const problems = this.problems();
+    for (const def of [configInvalid, notificationsFailing])
+      step(
+        def,
+        problems.filter((p) => p.alert === def.alert).map((p) => selfInstance(p.labels, [p.error])),
+      );
     const before = this.clock();
     this.state.apply({ atMs: nowMs, changed, dropped, transitions });
     return {

@@ -41,8 +41,37 @@ export const ruleFailing = own(
   'The rule {{labels.rule}} failed: {{evidence}}. Its alerts keep the state they had until it evaluates again.',
 );
 
+/** A file the alerter reloads while running (the tenants catalog) is invalid; the last good one stays in force. */
+export const configInvalid = own(
+  'LookoutConfigInvalid',
+  'ticket',
+  '{{labels.file}} is invalid: the last good version stays in force',
+  'The alerter could not reload {{labels.file}}: {{evidence}}. Ownership, contacts and thresholds are those of the last good version until the file is fixed.',
+);
+
+/** Notifications to a receiver keep failing (they stay queued and are retried). */
+export const notificationsFailing = own(
+  'LookoutNotificationsFailing',
+  'page',
+  'Notifications to {{labels.queue}} are failing',
+  'The last delivery to {{labels.queue}} failed: {{evidence}}. Notifications stay queued and are retried; nothing is lost, but nobody is told.',
+);
+
 /** The engine's own alert definitions. */
-export const selfAlerts: readonly AlertDefinition[] = [watchdog, storeUnreachable, ruleFailing];
+export const selfAlerts: readonly AlertDefinition[] = [
+  watchdog,
+  storeUnreachable,
+  ruleFailing,
+  configInvalid,
+  notificationsFailing,
+];
+
+/** A problem outside the rules that the engine raises as its own alert on the next evaluation. */
+export interface SelfProblem {
+  alert: 'LookoutConfigInvalid' | 'LookoutNotificationsFailing';
+  labels: Record<string, string>;
+  error: string;
+}
 
 /** An instance of an engine alert, carrying its error as evidence. */
 export function selfInstance(labels: Record<string, string>, evidence: string[] = []): Instance {

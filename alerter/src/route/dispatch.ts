@@ -1,0 +1,360 @@
+import { createHash } from 'node:crypto';
+import { inQuietHours } from '../../../model/src/tenants.ts';
+import type { Labels } from '../../../model/src/labels.ts';
+import type { TrackedAlert } from '../../../rules/src/alert.ts';
+import type { EvidenceRow } from '../../../rules/src/evaluate.ts';
+import type { IncidentView, Notification, NotifiedAlert, SuppressedAlert } from '../notify/notification.ts';
+import { Inhibitor } from './inhibit.ts';
+import type { InhibitRule } from './inhibit.ts';
+import type { Matchable } from './matchers.ts';
+import type { Ownership } from './ownership.ts';
+import { silencedBy } from './silences.ts';
+import type { Silence } from './silences.ts';
+import { routesFor } from './tree.ts';
+import type { Route, Timing } from './tree.ts';
+
+/** What the dispatcher remembers of a group it told a receiver about (durable: survives restarts). */
+export interface GroupLogEntry {
+  groupKey: string;
+  receiver: string;
+  queue: string;
+  routeId: string;
+  kind: Notification['kind'];
+  groupLabels: Labels;
+  tenant?: string;
+  /** Fingerprints of the alerts the last notification showed firing. */
+  firing: string[];
+  lastSentMs: number;
+  incidentKey: string;
+}
+
+/** Where the dispatcher keeps its log and puts notifications: both in one transaction. */
+export interface DispatchStatePort {
+  groupLog(): Map<string, GroupLogEntry>;
+  commit(changes: { enqueue: Notification[]; upsert: GroupLogEntry[]; remove: string[] }): void;
+}
+
+/** How a receiver is addressed: to the owning tenant's contacts, to fixed addresses, or not by email. */
+export interface ReceiverAddressing {
+  perTenant: boolean;
+  to?: string[];
+}
+
+/** Why an alert is not notified. */
+export interface Mute {
+  silencedBy?: string;
+  inhibitedBy?: { fingerprint: string; alertname: string };
+}
+
+export interface DispatcherOptions {
+  tree: Route;
+  inhibit: readonly InhibitRule[];
+  receivers: ReadonlyMap<string, ReceiverAddressing>;
+  /** The receiver of platform-incident emails (tenant-addressed); none sends none. */
+  incidentReceiver?: string;
+  incidentTiming: Timing;
+  links: Notification['links'];
+}
+
+interface Group {
+  key: string;
+  receiver: string;
+  queue: string;
+  route: Pick<Route, 'id' | 'group_wait' | 'group_interval' | 'repeat_interval'>;
+  kind: Notification['kind'];
+  labels: Labels;
+  tenant?: string;
+  alerts: TrackedAlert[];
+  incident?: IncidentView;
+}
+
+const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
+function groupLabels(by: readonly string[], labels: Labels): Labels {
+  if (by.includes('...')) return labels;
+  const out: Record<string, string> = {};
+  for (const l of by) if (labels[l] !== undefined) out[l] = labels[l];
+  return out;
+}
+
+/** An alert as a notification carries it; an incident's source goes without its description and evidence (they name every tenant's topics). */
+function notified(a: TrackedAlert, status: NotifiedAlert['status'], bare: boolean): NotifiedAlert {
+  const affected = bare ? undefined : a.affected;
+  const { description, ...rest } = a.annotations;
+  return {
+    fingerprint: a.fingerprint,
+    status,
+    labels: a.labels,
+    annotations: bare || description === undefined ? rest : { ...rest, description },
+    severity: a.severity,
+    value: a.value,
+    startsAtMs: a.firedAt ?? a.activeSince ?? 0,
+    ...(status === 'resolved' && a.resolvedAt !== undefined ? { endsAtMs: a.resolvedAt } : {}),
+    ...(affected === undefined || affected.length === 0 ? {} : { affected }),
+  };
+}
+
+/**
+ * Turns alerts into notifications, Alertmanager-style but Kafka-aware and ownership-driven: silences and
+ * inhibition mute; the routing tree picks receivers; alerts are grouped per route and group labels (and per
+ * owning tenant for tenant receivers, so a tenant's notification holds only its own alerts); a group is told
+ * after `group_wait`, its changes after `group_interval`, the same again after `repeat_interval`, and once
+ * when all of it resolved. Platform incidents become one email per affected tenant. Time is an argument.
+ */
+export class Dispatcher {
+  private readonly log: Map<string, GroupLogEntry>;
+  private readonly inhibitor: Inhibitor;
+  private mutes = new Map<string, Mute>();
+
+  constructor(
+    private readonly options: DispatcherOptions,
+    private readonly state: DispatchStatePort,
+  ) {
+    this.log = state.groupLog();
+    this.inhibitor = new Inhibitor(options.inhibit);
+  }
+
+  /** Why each muted alert of the last dispatch is muted. */
+  muted(): ReadonlyMap<string, Mute> {
+    return this.mutes;
+  }
+
+  /** One dispatch over every tracked alert at `nowMs`: what it enqueued. */
+  dispatch(
+    alerts: readonly TrackedAlert[],
+    silences: readonly Silence[],
+    ownership: Ownership,
+    nowMs: number,
+  ): Notification[] {
+    const owned = (a: TrackedAlert): Matchable => ({
+      labels: { ...a.labels, tenant: ownership.ownerOfLabels(a.labels) },
+      audience: a.audience,
+    });
+    const inhibited = this.inhibitor.evaluate(alerts, nowMs);
+    const mutes = new Map<string, Mute>();
+    for (const a of alerts) {
+      if (a.phase === 'inactive') continue;
+      const s = silencedBy(silences, owned(a), nowMs);
+      const i = inhibited.get(a.fingerprint);
+      if (s === undefined && i === undefined) continue;
+      mutes.set(a.fingerprint, {
+        ...(s === undefined ? {} : { silencedBy: s.id }),
+        ...(i === undefined
+          ? {}
+          : { inhibitedBy: { fingerprint: i.source.fingerprint, alertname: i.source.rule } }),
+      });
+    }
+    this.mutes = mutes;
+    const groups = new Map<string, Group>();
+    for (const a of alerts) {
+      if (a.phase !== 'firing' || mutes.has(a.fingerprint)) continue;
+      const m = owned(a);
+      for (const route of routesFor(this.options.tree, m)) {
+        const addressing = this.options.receivers.get(route.receiver);
+        if (addressing === undefined) continue;
+        const tenant = addressing.perTenant ? m.labels.tenant : undefined;
+        if (tenant === '') continue;
+        const labels = groupLabels(route.group_by, a.labels);
+        const key = JSON.stringify([route.id, route.receiver, tenant ?? '', labels]);
+        let g = groups.get(key);
+        if (g === undefined) {
+          g = {
+            key,
+            receiver: route.receiver,
+            queue: tenant === undefined ? route.receiver : `${route.receiver}/${tenant}`,
+            route,
+            kind: 'alerts',
+            labels,
+            ...(tenant === undefined ? {} : { tenant }),
+            alerts: [],
+          };
+          groups.set(key, g);
+        }
+        g.alerts.push(a);
+      }
+    }
+    this.incidents(alerts, inhibited, mutes, ownership, groups);
+
+    const byFingerprint = new Map(alerts.map((a) => [a.fingerprint, a]));
+    const enqueue: Notification[] = [];
+    const upsert: GroupLogEntry[] = [];
+    const remove: string[] = [];
+    for (const key of new Set([...groups.keys(), ...this.log.keys()])) {
+      const g = groups.get(key);
+      const last = this.log.get(key);
+      const tenant = g?.tenant ?? last?.tenant;
+      const quiet = tenant !== undefined && inQuietHours(ownership.tenant(tenant) ?? {}, nowMs);
+      const firing = (g?.alerts ?? []).sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
+      const fps = firing.map((a) => a.fingerprint);
+      const resolved = (last?.firing ?? [])
+        .filter((fp) => !fps.includes(fp))
+        .map((fp) => byFingerprint.get(fp))
+        .filter((a): a is TrackedAlert => a?.phase === 'resolved');
+      let due: boolean;
+      if (g !== undefined && last === undefined) {
+        const first = Math.min(...firing.map((a) => a.firedAt ?? nowMs));
+        due = nowMs >= first + g.route.group_wait;
+      } else if (last !== undefined && g === undefined) {
+        if (resolved.length === 0) {
+          remove.push(key); // muted or forgotten, not resolved: nothing true to say
+          this.log.delete(key);
+          continue;
+        }
+        due = nowMs >= last.lastSentMs + this.timingOf(last).group_interval;
+      } else if (g !== undefined && last !== undefined) {
+        const changed = fps.join() !== last.firing.join();
+        due = nowMs >= last.lastSentMs + (changed ? g.route.group_interval : g.route.repeat_interval);
+      } else continue;
+      if (!due || quiet) continue;
+      const entry: GroupLogEntry = {
+        groupKey: key,
+        receiver: g?.receiver ?? last?.receiver ?? '',
+        queue: g?.queue ?? last?.queue ?? '',
+        routeId: g?.route.id ?? last?.routeId ?? '',
+        kind: g?.kind ?? last?.kind ?? 'alerts',
+        groupLabels: g?.labels ?? last?.groupLabels ?? {},
+        ...(tenant === undefined ? {} : { tenant }),
+        firing: fps,
+        lastSentMs: nowMs,
+        incidentKey: last?.incidentKey ?? hash(key),
+      };
+      enqueue.push(
+        this.notification(entry, firing, resolved, g?.incident, inhibited, byFingerprint, ownership, nowMs),
+      );
+      if (fps.length === 0) {
+        remove.push(key);
+        this.log.delete(key);
+      } else {
+        upsert.push(entry);
+        this.log.set(key, entry);
+      }
+    }
+    if (enqueue.length > 0 || remove.length > 0) this.state.commit({ enqueue, upsert, remove });
+    return enqueue;
+  }
+
+  private timingOf(entry: GroupLogEntry): Timing {
+    if (entry.kind === 'incident') return this.options.incidentTiming;
+    const find = (r: Route): Route | undefined =>
+      r.id === entry.routeId ? r : r.routes.map(find).find((x) => x !== undefined);
+    return find(this.options.tree) ?? this.options.tree;
+  }
+
+  /** Platform incidents: one group per firing, unsilenced incident source and tenant it affects. */
+  private incidents(
+    alerts: readonly TrackedAlert[],
+    inhibited: ReadonlyMap<string, { source: TrackedAlert; rule: number }>,
+    mutes: ReadonlyMap<string, Mute>,
+    ownership: Ownership,
+    groups: Map<string, Group>,
+  ): void {
+    const receiver = this.options.incidentReceiver;
+    if (receiver === undefined) return;
+    const bySource = new Map<string, { source: TrackedAlert; effects: TrackedAlert[] }>();
+    for (const a of alerts) {
+      const i = inhibited.get(a.fingerprint);
+      if (i === undefined || !this.inhibitor.isIncident(i.rule)) continue;
+      const entry = bySource.get(i.source.fingerprint) ?? { source: i.source, effects: [] };
+      entry.effects.push(a);
+      bySource.set(i.source.fingerprint, entry);
+    }
+    for (const a of alerts)
+      if (a.phase === 'firing' && !bySource.has(a.fingerprint) && this.inhibitor.isIncidentSource(a))
+        bySource.set(a.fingerprint, { source: a, effects: [] });
+    for (const { source, effects } of bySource.values()) {
+      if (source.phase !== 'firing' || mutes.get(source.fingerprint)?.silencedBy !== undefined) continue;
+      const cluster = source.labels.cluster ?? '';
+      // Topics the incident affects: the source's evidence, and the evidence of what it hides.
+      const topics = new Map<string, EvidenceRow[]>();
+      for (const row of [source, ...effects].flatMap((x) => x.affected ?? [])) {
+        const topic = row.labels.topic;
+        if (topic === undefined) continue;
+        const owner = ownership.ownerOf('topic', topic);
+        if (owner === '') continue;
+        const rows = topics.get(owner) ?? [];
+        if (!rows.some((r) => r.labels.topic === topic)) rows.push(row);
+        topics.set(owner, rows);
+      }
+      const held = new Map<string, IncidentView['held']>();
+      for (const e of effects) {
+        const owner = ownership.ownerOfLabels(e.labels);
+        if (owner === '' || !e.audience.includes('tenant')) continue;
+        const list = held.get(owner) ?? [];
+        list.push({ alertname: e.rule, labels: e.labels, summary: e.annotations.summary ?? e.rule });
+        held.set(owner, list);
+      }
+      for (const tenant of new Set([...topics.keys(), ...held.keys()])) {
+        const key = JSON.stringify(['incident', receiver, tenant, source.fingerprint]);
+        groups.set(key, {
+          key,
+          receiver,
+          queue: `${receiver}/${tenant}`,
+          route: { id: 'incident', ...this.options.incidentTiming },
+          kind: 'incident',
+          labels: { alertname: source.rule, cluster },
+          tenant,
+          alerts: [source],
+          incident: {
+            summary: source.annotations.summary ?? source.rule,
+            cluster,
+            topics: topics.get(tenant) ?? [],
+            held: held.get(tenant) ?? [],
+          },
+        });
+      }
+    }
+  }
+
+  private notification(
+    entry: GroupLogEntry,
+    firing: readonly TrackedAlert[],
+    resolved: readonly TrackedAlert[],
+    incident: IncidentView | undefined,
+    inhibited: ReadonlyMap<string, { source: TrackedAlert }>,
+    byFingerprint: ReadonlyMap<string, TrackedAlert>,
+    ownership: Ownership,
+    nowMs: number,
+  ): Notification {
+    const tenant = entry.tenant;
+    const view = (a: TrackedAlert): TrackedAlert =>
+      tenant === undefined ? a : ownership.forTenant(a, tenant);
+    const suppressed: SuppressedAlert[] = [];
+    if (tenant === undefined) {
+      const shown = new Set(firing.map((a) => a.fingerprint));
+      for (const [fp, i] of inhibited) {
+        if (!shown.has(i.source.fingerprint)) continue;
+        const hidden = byFingerprint.get(fp);
+        if (hidden === undefined) continue;
+        suppressed.push({
+          alertname: hidden.rule,
+          labels: hidden.labels,
+          summary: hidden.annotations.summary ?? hidden.rule,
+          ...(hidden.affected === undefined ? {} : { affected: hidden.affected }),
+        });
+      }
+    }
+    const to =
+      tenant !== undefined
+        ? (ownership.tenant(tenant)?.contacts ?? [])
+        : this.options.receivers.get(entry.receiver)?.to;
+    return {
+      receiver: entry.receiver,
+      queue: entry.queue,
+      groupKey: entry.groupKey,
+      incidentKey: entry.incidentKey,
+      kind: entry.kind,
+      status: firing.length > 0 ? 'firing' : 'resolved',
+      groupLabels: entry.groupLabels,
+      ...(tenant === undefined ? {} : { tenant }),
+      ...(to === undefined ? {} : { to }),
+      alerts: [
+        ...firing.map((a) => notified(view(a), 'firing', entry.kind === 'incident')),
+        ...resolved.map((a) => notified(view(a), 'resolved', entry.kind === 'incident')),
+      ],
+      suppressed,
+      ...(incident === undefined ? {} : { incident }),
+      createdAtMs: nowMs,
+      links: this.options.links,
+    };
+  }
+}
