@@ -49,7 +49,8 @@ export function smtpSender(options: SmtpOptions): Sender & { close(): void } {
       });
     } catch (err) {
       const e = err as { code?: string; responseCode?: number; message: string };
-      if (e.code === 'ECONNREFUSED') throw new DeliveryError('connection refused', 'refused');
+      if (e.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(e.message))
+        throw new DeliveryError('connection refused', 'refused');
       const permanent = e.responseCode !== undefined && e.responseCode >= 500;
       throw new DeliveryError(
         e.message.replace(options.password ?? '\u0000', '***'),
