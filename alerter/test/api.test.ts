@@ -1,0 +1,287 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTenantsFile } from '../../model/src/tenants.ts';
+import { freePorts } from '../../lab/src/ports.ts';
+import type { AlerterSetup } from '../src/config.ts';
+import { startAlerter } from '../src/main.ts';
+import type { RunningAlerter } from '../src/main.ts';
+import { tokenHash } from '../src/tenants-source.ts';
+import { loadRules } from '../../rules/src/load.ts';
+
+const pack = join(import.meta.dirname, '..', '..', 'rules', 'kafka');
+
+// The alerter's API and web page on a real alerter. Its InfluxDB is a closed port, so the engine raises its own
+// alerts (LookoutStoreUnreachable, LookoutWatchdog): enough to read, filter, silence and isolate.
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+const operatorToken = 'op-secret-token-123';
+const shopToken = 'shop-token-456';
+const tenantsYaml = (extra = '') => `tenants:
+  - name: shop
+    contacts: [shop@example.com]
+    topics: [shop.*]
+    groups: [shop-*]
+    api_token_sha256: ${tokenHash(shopToken)}
+  - name: search
+    contacts: [search@example.com]
+    groups: [search-*]
+${extra}`;
+
+describe('the alerter API and web page', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-api-'));
+  const tenantsFile = join(dir, 'tenants.yaml');
+  let alerter: RunningAlerter;
+  let base: string;
+  let browser: Browser;
+  const call = (path: string, init: RequestInit & { token?: string } = {}) =>
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: {
+        'content-type': 'application/json',
+        ...(init.token === undefined ? {} : { authorization: `Bearer ${init.token}` }),
+      },
+    });
+
+  beforeAll(async () => {
+    writeFileSync(tenantsFile, tenantsYaml());
+    const tenants = loadTenantsFile(tenantsFile);
+    if (!tenants.ok) throw new Error('bad tenants');
+    const [dead] = await freePorts(1);
+    const setup: AlerterSetup = {
+      config: {
+        influx: { url: `http://127.0.0.1:${dead}`, database: 'none', timeout: 500 },
+        rules: [pack],
+        tenants: tenantsFile,
+        evaluation: { interval: 1_000, watch_collector: 0, window_cache: false },
+        state: { path: join(dir, 'alerts.db') },
+        listen: '127.0.0.1:0',
+        overrides: {},
+        api: { operator_token_env: 'LOOKOUT_TEST_TOKEN' },
+      },
+      rules: loadRules([pack]).rules,
+      tenants: tenants.value,
+      secrets: { operatorToken, routingKeys: {} },
+    };
+    alerter = await startAlerter(setup, pino({ level: 'silent' }));
+    base = `http://127.0.0.1:${(alerter.server.address() as AddressInfo).port}`;
+    for (let i = 0; i < 50 && alerter.lastReport() === undefined; i += 1) await sleep(100);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await alerter?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks for a token, and tells a tenant token from the operator one', async () => {
+    expect((await call('/api/alerts')).status).toBe(401);
+    expect((await call('/api/alerts', { token: 'nope' })).status).toBe(401);
+    expect(await (await call('/api/whoami', { token: operatorToken })).json()).toEqual({ role: 'operator' });
+    expect(await (await call('/api/whoami', { token: shopToken })).json()).toEqual({
+      role: 'tenant',
+      tenant: 'shop',
+    });
+    expect((await call('/healthz')).status).toBe(503); // the store is unreachable
+    expect((await call('/metrics')).status).toBe(200);
+  });
+
+  it('filters alerts and validates filters', async () => {
+    const all = (await (await call('/api/alerts', { token: operatorToken })).json()) as {
+      alerts: { rule: string }[];
+    };
+    expect(all.alerts.map((a) => a.rule)).toEqual(['LookoutStoreUnreachable', 'LookoutWatchdog']);
+    const pages = (await (
+      await call('/api/alerts?severity=page&state=firing', { token: operatorToken })
+    ).json()) as {
+      alerts: { rule: string; owner: string }[];
+    };
+    expect(pages.alerts).toMatchObject([{ rule: 'LookoutStoreUnreachable', owner: '' }]);
+    const bad = await call('/api/alerts?severity=urgent&colour=red', { token: operatorToken });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { details: string[] }).details.join('\n')).toMatch(/severity[\s\S]*colour/);
+  });
+
+  it("gives a tenant token only its own tenant's alerts and nothing operators-only", async () => {
+    const own = (await (await call('/api/alerts', { token: shopToken })).json()) as { alerts: unknown[] };
+    expect(own.alerts).toEqual([]);
+    expect((await call('/api/tenants/search/alerts', { token: shopToken })).status).toBe(403);
+    expect((await call('/api/alerts?tenant=search', { token: shopToken })).status).toBe(403);
+    expect((await call('/api/tenants/shop/alerts', { token: shopToken })).status).toBe(200);
+    expect((await call('/api/silences', { token: shopToken })).status).toBe(403);
+    expect((await call('/api/notifications', { token: shopToken })).status).toBe(403);
+    const tenants = (await (await call('/api/tenants', { token: shopToken })).json()) as {
+      tenants: { name: string }[];
+    };
+    expect(tenants.tenants.map((t) => t.name)).toEqual(['shop']);
+    expect((await call('/api/tenants/nobody/alerts', { token: operatorToken })).status).toBe(404);
+  });
+
+  it('creates, lists and expires silences; every bad input is a 4xx saying why', async () => {
+    const post = (body: unknown, token = operatorToken) =>
+      call('/api/silences', {
+        method: 'POST',
+        token,
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    expect(
+      (
+        await post(
+          { matchers: ['alertname="LookoutStoreUnreachable"'], duration: '1h', createdBy: 'x', comment: 'y' },
+          shopToken,
+        )
+      ).status,
+    ).toBe(403);
+    const broken = await post('{"matchers": [');
+    expect([broken.status, ((await broken.json()) as { error: string }).error]).toEqual([
+      400,
+      'the body is not valid JSON',
+    ]);
+    const invalid = await post({
+      matchers: ['cluster'],
+      duration: 'soon',
+      createdBy: '',
+      comment: 'y',
+      extra: 1,
+    });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { details: string[] }).details.join('\n')).toMatch(
+      /not a matcher[\s\S]*duration[\s\S]*createdBy[\s\S]*extra/,
+    );
+    const both = await post({
+      matchers: ['a="b"'],
+      duration: '1h',
+      endsAt: '2030-01-01T00:00:00Z',
+      createdBy: 'x',
+      comment: 'y',
+    });
+    expect(both.status).toBe(400);
+    const past = await post({
+      matchers: ['a="b"'],
+      endsAt: '2020-01-01T00:00:00Z',
+      createdBy: 'x',
+      comment: 'y',
+    });
+    expect(((await past.json()) as { error: string }).error).toMatch(/end after it starts|in the future/);
+
+    const created = await post({
+      matchers: ['alertname="LookoutStoreUnreachable"'],
+      duration: '1h',
+      createdBy: 'ops',
+      comment: 'influx migration',
+    });
+    expect(created.status).toBe(201);
+    const silence = (await created.json()) as { id: string; state: string };
+    expect(silence.state).toBe('active');
+    const alerts = (await (await call('/api/alerts?state=firing', { token: operatorToken })).json()) as {
+      alerts: { rule: string; silencedBy?: string }[];
+    };
+    expect(alerts.alerts.find((a) => a.rule === 'LookoutStoreUnreachable')?.silencedBy).toBe(silence.id);
+    expect((await call('/api/silences/not-a-uuid', { method: 'DELETE', token: operatorToken })).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await call('/api/silences/00000000-0000-0000-0000-000000000000', {
+          method: 'DELETE',
+          token: operatorToken,
+        })
+      ).status,
+    ).toBe(404);
+    const expired = await call(`/api/silences/${silence.id}?by=ops`, {
+      method: 'DELETE',
+      token: operatorToken,
+    });
+    expect(((await expired.json()) as { state: string }).state).toBe('expired');
+  });
+
+  it('reloads the tenants catalog: a bad file keeps the last good one and raises LookoutConfigInvalid', async () => {
+    writeFileSync(tenantsFile, tenantsYaml('  - name: Bad Name\n'));
+    const invalid = await waitFor(async () => {
+      const r = (await (await call('/api/alerts', { token: operatorToken })).json()) as {
+        alerts: { rule: string; labels: Record<string, string> }[];
+      };
+      return r.alerts.find((a) => a.rule === 'LookoutConfigInvalid');
+    });
+    expect(invalid.labels.file).toBe(tenantsFile);
+    const still = (await (await call('/api/tenants', { token: operatorToken })).json()) as {
+      tenants: { name: string }[];
+    };
+    expect(still.tenants.map((t) => t.name)).toEqual(['shop', 'search']);
+    expect((await call('/api/whoami', { token: shopToken })).status).toBe(200);
+    writeFileSync(tenantsFile, tenantsYaml('  - name: logistics\n    groups: [logistics-*]\n'));
+    await waitFor(async () => {
+      const r = (await (await call('/api/tenants', { token: operatorToken })).json()) as {
+        tenants: { name: string }[];
+      };
+      return r.tenants.length === 3 ? true : undefined;
+    });
+  });
+
+  it('serves a web page: alerts, silences created and expired, a tenant view (headless Chromium)', async () => {
+    const page = await browser.newPage();
+    await page.goto(base);
+    await page.fill('#token', operatorToken);
+    await page.click('#use-token');
+    await page.waitForSelector('#whoami:has-text("operator")');
+    await page.waitForSelector('#alert-rows tr:has-text("LookoutStoreUnreachable")');
+    expect(await page.locator('#alert-rows tr').count()).toBeGreaterThanOrEqual(2);
+    await page.selectOption('select[name=severity]', 'info');
+    await page.click('#filters button');
+    await page.waitForFunction(() => document.querySelectorAll('#alert-rows tr').length === 1);
+    expect(await page.textContent('#alert-rows')).toContain('LookoutWatchdog');
+
+    await page.click('nav button[data-tab=silences]');
+    await page.fill('input[name=matchers]', 'alertname="LookoutWatchdog" cluster=~"lab|prod"');
+    await page.fill('input[name=duration]', '30m');
+    await page.fill('input[name=createdBy]', 'web-test');
+    await page.fill('input[name=comment]', 'checking the page');
+    await page.click('#new-silence button');
+    const row = page.locator('#silence-rows tr', { hasText: 'checking the page' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('alertname="LookoutWatchdog" cluster=~"lab|prod"');
+    expect(await row.textContent()).toContain('active');
+    await row.locator('button').click();
+    await page.locator('#silence-rows tr', { hasText: 'expired' }).first().waitFor();
+    // A bad silence shows the API's reason.
+    await page.fill('input[name=matchers]', 'cluster');
+    await page.fill('input[name=createdBy]', 'web-test');
+    await page.fill('input[name=comment]', 'bad');
+    await page.click('#new-silence button');
+    await page.waitForSelector('#error:has-text("not a matcher")');
+
+    // A tenant token sees its own tenant only.
+    await page.fill('#token', shopToken);
+    await page.click('#use-token');
+    await page.waitForSelector('#whoami:has-text("tenant shop")');
+    await page.waitForSelector('#tenant-title:has-text("Alerts of shop")');
+    expect(await page.locator('#tenant-rows tr').count()).toBe(1);
+    await page.close();
+  }, 60_000);
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(200);
+  }
+}
