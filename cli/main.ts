@@ -5,6 +5,8 @@ import { demoCommand } from './demo.ts';
 import { labCommand } from './lab.ts';
 import { rulesCommand } from './rules.ts';
 import { schemaCommand } from './schema.ts';
+import { silenceCommand } from './silence.ts';
+import { tenantsCommand } from './tenants.ts';
 
 const program = new Command('lookout')
   .description('Metrics and alerting for shared, multi-tenant Kafka platforms')
@@ -13,6 +15,8 @@ const program = new Command('lookout')
   .addCommand(collectCommand())
   .addCommand(rulesCommand())
   .addCommand(alertCommand())
+  .addCommand(silenceCommand())
+  .addCommand(tenantsCommand())
   .addCommand(demoCommand())
   .addCommand(schemaCommand());
 

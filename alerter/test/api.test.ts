@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { tokenHash } from '../src/tenants-source.ts';
 import { loadRules } from '../../rules/src/load.ts';
 
 const pack = join(import.meta.dirname, '..', '..', 'rules', 'kafka');
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'lookout.mjs');
 
 // The alerter's API and web page on a real alerter. Its InfluxDB is a closed port, so the engine raises its own
 // alerts (LookoutStoreUnreachable, LookoutWatchdog): enough to read, filter, silence and isolate.
@@ -211,6 +213,47 @@ describe('the alerter API and web page', () => {
     expect(((await expired.json()) as { state: string }).state).toBe('expired');
   });
 
+  it('lookout silence add | list | expire work through the API', async () => {
+    // The alerter runs in this process: the CLI must run beside it, not block it.
+    const run = (args: string[], env: NodeJS.ProcessEnv) =>
+      new Promise<{ status: number; stdout: string; stderr: string }>((ok) => {
+        execFile(
+          process.execPath,
+          [bin, ...args],
+          { env: { ...process.env, ...env } },
+          (err, stdout, stderr) =>
+            ok({ status: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr }),
+        );
+      });
+    const cli = (...args: string[]) =>
+      run(['silence', ...args], { LOOKOUT_URL: base, LOOKOUT_TOKEN: operatorToken });
+    const added = await cli(
+      'add',
+      'cluster="lab"',
+      'broker="2"',
+      '--duration',
+      '2h',
+      '--author',
+      'ops',
+      '--comment',
+      'broker 2 disk swap',
+    );
+    expect(added.status).toBe(0);
+    const id = added.stdout.trim();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const listed = await cli('list');
+    expect(listed.stdout).toContain(`${id}  active`);
+    expect(listed.stdout).toContain('cluster="lab" broker="2"  # broker 2 disk swap');
+    expect((await cli('expire', id)).stdout).toContain(`${id}  expired`);
+    expect((await cli('list')).stdout).not.toContain(id);
+    expect((await cli('list', '--all')).stdout).toContain(id);
+    const bad = await cli('add', 'broker', '--duration', '2h', '--comment', 'x');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("400 invalid silence\n  matchers.0: 'broker' is not a matcher");
+    const denied = await run(['silence', '--url', base, 'list'], { LOOKOUT_TOKEN: shopToken });
+    expect(denied.stderr).toContain('403 this needs the operator token');
+  });
+
   it('reloads the tenants catalog: a bad file keeps the last good one and raises LookoutConfigInvalid', async () => {
     writeFileSync(tenantsFile, tenantsYaml('  - name: Bad Name\n'));
     const invalid = await waitFor(async () => {
@@ -244,7 +287,7 @@ describe('the alerter API and web page', () => {
     expect(await page.locator('#alert-rows tr').count()).toBeGreaterThanOrEqual(2);
     await page.selectOption('select[name=severity]', 'info');
     await page.click('#filters button');
-    await page.waitForFunction(() => document.querySelectorAll('#alert-rows tr').length === 1);
+    await page.waitForFunction("document.querySelectorAll('#alert-rows tr').length === 1");
     expect(await page.textContent('#alert-rows')).toContain('LookoutWatchdog');
 
     await page.click('nav button[data-tab=silences]');

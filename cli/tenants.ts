@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { Command } from 'commander';
+import { formatConfigErrors } from '../model/src/config-file.ts';
+import { loadTenantsFile } from '../model/src/tenants.ts';
+import { tokenHash } from '../alerter/src/tenants-source.ts';
+
+/** `lookout tenants check|token`: the ownership catalog. */
+export function tenantsCommand(): Command {
+  const tenants = new Command('tenants').description('check the tenants catalog; make tenant API tokens');
+  tenants
+    .command('check')
+    .description('check a tenants file: print every error as file:line:column and exit 1')
+    .argument('<file>', 'tenants YAML')
+    .action((file: string) => {
+      const loaded = loadTenantsFile(file);
+      if (!loaded.ok) {
+        console.error(formatConfigErrors(loaded.errors));
+        process.exitCode = 1;
+        return;
+      }
+      const t = loaded.value.tenants;
+      console.log(
+        `${file}: valid (${t.length} tenants, ${t.reduce((n, x) => n + x.topics.length, 0)} topic and ${t.reduce((n, x) => n + x.groups.length, 0)} group patterns)`,
+      );
+    });
+  tenants
+    .command('token')
+    .description('make a random tenant API token: give the token to the tenant, put its hash in tenants.yaml')
+    .action(() => {
+      const token = randomBytes(24).toString('base64url');
+      console.log(`token:            ${token}`);
+      console.log(`api_token_sha256: ${tokenHash(token)}`);
+    });
+  return tenants;
+}
