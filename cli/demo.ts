@@ -13,6 +13,7 @@ import { createDemoTopics, demoTenants, demoTenantsYaml, startDemoTraffic } from
 import { defaultLabDir } from '../lab/src/paths.ts';
 import { bootstrapOf, readState } from '../lab/src/state.ts';
 import { startLab } from '../lab/src/up.ts';
+import { startDemoInbox } from '../lab/src/demo-notify.ts';
 
 const say = (line: string): void => console.error(line);
 
@@ -49,8 +50,16 @@ export function demoCommand(): Command {
         { name: 'alerter', level: process.env.LOG_LEVEL ?? 'warn' },
         pino.destination(2),
       );
+      // Its pager and mailbox: a local webhook receiver and SMTP server, writing what they get to the inbox.
+      const inbox = await startDemoInbox(join(lab.dir, 'demo-inbox'), (line) => console.log(`  ${line}`));
       const alerter = await startAlerter(
-        labAlerterSetup(lab, { listen: '127.0.0.1:0', tenantsFile }),
+        labAlerterSetup(lab, {
+          listen: '127.0.0.1:0',
+          tenantsFile,
+          notify: inbox.notify,
+          // The demo shows a tenant email within minutes: the slow group alerts after 1 m, not the pack's 5 m.
+          overrides: { ConsumerLagHigh: { for: 60_000 } },
+        }),
         alerterLog,
       );
       const alerterAddress = alerter.server.address() as AddressInfo;
@@ -63,9 +72,17 @@ export function demoCommand(): Command {
       console.log(
         `  collector: every 10 s into InfluxDB; health http://${collectorAddress}/healthz, /metrics`,
       );
+      const web = `http://127.0.0.1:${alerterAddress.port}`;
       console.log(
-        `  alerter: the default rule pack every 10 s; http://127.0.0.1:${alerterAddress.port}/api/alerts, /api/rules, /metrics, /healthz`,
+        `  alerter: the default rule pack every 10 s; web page ${web}/ (alerts, silences, tenants)`,
       );
+      console.log(
+        `           API ${web}/api/alerts, /api/silences, /api/tenants, /api/notifications, /metrics`,
+      );
+      console.log(
+        `  pager (webhook receiver): ${inbox.pager.url}; SMTP server: 127.0.0.1:${inbox.smtp.port}`,
+      );
+      console.log(`  received pages and emails: ${inbox.dir} (and printed below as they arrive)`);
       for (const t of demoTenants) {
         const groups = t.groups.map((g) => `${g.id}${g.msPerMessage > 0 ? ' (slow: its lag grows)' : ''}`);
         console.log(
@@ -73,6 +90,9 @@ export function demoCommand(): Command {
         );
       }
       console.log(`  tenants catalog: ${tenantsFile}`);
+      console.log(
+        '  search-indexer is slow: its tenant (search@demo.invalid) gets a ConsumerLagHigh email within about 3 minutes.',
+      );
       console.log('Press Ctrl-C to stop.');
 
       await new Promise<void>((done) => {
@@ -82,6 +102,7 @@ export function demoCommand(): Command {
       say('stopping the alerter, the collector and demo traffic …');
       stopCollector.abort();
       await Promise.allSettled([collector, traffic.stop(), alerter.stop()]);
+      await inbox.close();
       if (!reuse) await stopLab(readState(opts.dir) ?? lab, say);
       say(`produced ${[...traffic.produced.values()].reduce((a, b) => a + b, 0)} records; bye`);
     });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,6 +115,45 @@ describe('the lookout command', () => {
       'test/fixtures/alerter-bad.yaml:5:25: evaluation.interval: must divide a minute (1s…30s) or an hour (1m…30m)',
       'test/fixtures/alerter-bad.yaml:8:19: overrides.KafkaBrokerDwn: no rule is named KafkaBrokerDwn',
     ]);
+  });
+
+  it('alert check-config lists every routing and notification error with file:line', async () => {
+    const schema = await run('alert', 'check-config', 'test/fixtures/alerter-notify-bad.yaml');
+    expect(schema.code).toBe(1);
+    expect(schema.stderr.trim().split('\n')).toEqual([
+      'test/fixtures/alerter-notify-bad.yaml:9:31: notify.receivers.oncall.webhook.url: an http(s) URL',
+      `test/fixtures/alerter-notify-bad.yaml:14:20: notify.route.routes.0.matchers.0: 'severity=~"("': Invalid regular expression: /(/: Unterminated group`,
+    ]);
+    const unrouted = await run('alert', 'check-config', 'test/fixtures/alerter-notify-unrouted.yaml');
+    expect(unrouted.code).toBe(1);
+    expect(unrouted.stderr.trim().split('\n')).toEqual([
+      'test/fixtures/alerter-notify-unrouted.yaml:6:9: listen: the API listens beyond this machine (0.0.0.0:9310): set api.operator_token_env',
+      'test/fixtures/alerter-notify-unrouted.yaml:9:24: notify.receivers.oncall.webhook: the pagerduty format needs routing_key_env',
+      'test/fixtures/alerter-notify-unrouted.yaml:10:14: notify.receivers.tenants: an email receiver needs notify.smtp',
+      'test/fixtures/alerter-notify-unrouted.yaml:10:29: notify.receivers.tenants.email.to: to: owner needs the tenants catalog (tenants: FILE)',
+      'test/fixtures/alerter-notify-unrouted.yaml:12:5: notify.route: the routing tree names receiver nobody, which notify.receivers does not define',
+    ]);
+  });
+
+  it('tenants check says the example is valid and lists errors with file:line; tenants token makes a token and its hash', async () => {
+    const good = await run('tenants', 'check', 'collector/examples/tenants.yaml');
+    expect(good.code).toBe(0);
+    expect(good.stdout).toBe(
+      'collector/examples/tenants.yaml: valid (4 tenants, 4 topic and 3 group patterns)\n',
+    );
+    const bad = await run('tenants', 'check', 'test/fixtures/tenants-bad.yaml');
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      1,
+      'test/fixtures/tenants-bad.yaml:4:39: tenants.0.quiet_hours.to: a time of day as HH:MM (24 h)',
+    ]);
+    const overlap = await run('tenants', 'check', 'test/fixtures/tenants-overlap.yaml');
+    expect(overlap.stderr.trim()).toBe(
+      "test/fixtures/tenants-overlap.yaml:5:14: tenants.1.topics.0: 'shop*' and tenant shop's 'shop.*' can match the same name: give one tenant a higher priority",
+    );
+    const token = await run('tenants', 'token');
+    const [, plain = '', hash = ''] =
+      /token: +(\S+)\napi_token_sha256: ([0-9a-f]{64})\n/.exec(token.stdout) ?? [];
+    expect(createHash('sha256').update(plain).digest('hex')).toBe(hash);
   });
 
   it('collect --lab --once writes one cycle and prints its summary', async () => {

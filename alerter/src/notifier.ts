@@ -7,7 +7,7 @@ import { defaultRoute, notifySchema } from './notify/config.ts';
 import type { NotifyConfig } from './notify/config.ts';
 import { Delivery } from './notify/delivery.ts';
 import type { Sender } from './notify/http-post.ts';
-import type { Notification } from './notify/notification.ts';
+import type { Queued } from './notify/notification.ts';
 import { smtpSender } from './notify/smtp.ts';
 import { webhookSender } from './notify/webhook.ts';
 import { Dispatcher } from './route/dispatch.ts';
@@ -144,12 +144,12 @@ export class Notifier {
 
   /** Starts delivering what is queued (from before a restart too) and the dispatch tick. */
   start(): void {
-    this.delivery.kick();
+    this.delivery.start();
     this.timer = setInterval(() => this.dispatch(this.clock()), this.config.tick);
   }
 
   /** One dispatch now; what it queued. */
-  dispatch(nowMs: number): Notification[] {
+  dispatch(nowMs: number): Queued[] {
     this.tenants.poll();
     const queued = this.dispatcher.dispatch(
       this.alerts(),
@@ -157,7 +157,7 @@ export class Notifier {
       this.tenants.current().ownership,
       nowMs,
     );
-    if (queued.length > 0) this.delivery.kick();
+    if (queued.length > 0) this.delivery.add(queued);
     return queued;
   }
 
@@ -196,8 +196,8 @@ export class Notifier {
   /** Queues whose oldest notification keeps failing. */
   problems(): SelfProblem[] {
     const now = this.clock();
-    return this.store
-      .heads()
+    return this.delivery
+      .oldest()
       .filter((q) => q.attempts > 0 && now - q.notification.createdAtMs >= this.config.delivery.failing_after)
       .map((q) => ({
         alert: 'LookoutNotificationsFailing',

@@ -240,7 +240,7 @@ describe('delivery from the durable outbox', () => {
     );
     hook.failNext(1, 503, '1');
     const now = Date.now();
-    store.commit({
+    const queued = store.commit({
       enqueue: [
         lagNotification({ createdAtMs: now }),
         lagNotification({
@@ -254,7 +254,7 @@ describe('delivery from the durable outbox', () => {
       upsert: [],
       remove: [],
     });
-    delivery.kick();
+    delivery.add(queued);
     const got = await until('the page', 5_000, () =>
       hook.received.find((r) => (r.body as { incidentKey: string }).incidentKey === 'page-1'),
     );

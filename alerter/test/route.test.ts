@@ -3,7 +3,7 @@ import { fingerprint } from '../../model/src/labels.ts';
 import { parseTenants } from '../../model/src/tenants.ts';
 import type { TrackedAlert } from '../../rules/src/alert.ts';
 import { defaultRoute } from '../src/notify/config.ts';
-import type { Notification } from '../src/notify/notification.ts';
+import type { Notification, Queued } from '../src/notify/notification.ts';
 import { Dispatcher } from '../src/route/dispatch.ts';
 import type { DispatchStatePort, GroupLogEntry } from '../src/route/dispatch.ts';
 import { defaultInhibitRules } from '../src/route/inhibit.ts';
@@ -60,14 +60,21 @@ const lag = (group: string, extra: Partial<TrackedAlert> = {}): TrackedAlert =>
 class MemoryState implements DispatchStatePort {
   log = new Map<string, GroupLogEntry>();
   queued: Notification[] = [];
+  private id = 0;
   groupLog(): Map<string, GroupLogEntry> {
     return new Map(this.log);
   }
-  commit(c: { enqueue: Notification[]; upsert: GroupLogEntry[]; remove: string[] }): void {
+  commit(c: { enqueue: Notification[]; upsert: GroupLogEntry[]; remove: string[] }): Queued[] {
     this.queued.push(...c.enqueue);
     for (const e of c.upsert) this.log.set(e.groupKey, e);
     for (const k of c.remove) this.log.delete(k);
+    return c.enqueue.map((notification) => ({ id: (this.id += 1), notification, attempts: 0, dueMs: 0 }));
   }
+}
+
+/** What a dispatch queued, as notifications. */
+function told(d: Dispatcher, ...args: Parameters<Dispatcher['dispatch']>): Notification[] {
+  return d.dispatch(...args).map((q) => q.notification);
 }
 
 const receivers = {
@@ -145,8 +152,8 @@ describe('the dispatcher', () => {
     const { d, state } = dispatcher();
     const a = alert('KafkaDiskUsedCritical', { cluster: 'lab', broker: '1' }, { firedAt: noon });
     const b = alert('KafkaDiskUsedCritical', { cluster: 'lab', broker: '2' }, { firedAt: noon + 2_000 });
-    expect(d.dispatch([a], [], ownership, noon + 9_000)).toEqual([]);
-    const first = d.dispatch([a, b], [], ownership, noon + 10_000);
+    expect(told(d, [a], [], ownership, noon + 9_000)).toEqual([]);
+    const first = told(d, [a, b], [], ownership, noon + 10_000);
     expect(first).toHaveLength(1);
     expect(first[0]).toMatchObject({
       receiver: 'oncall',
@@ -155,15 +162,15 @@ describe('the dispatcher', () => {
     });
     expect(first[0]?.alerts.map((x) => x.labels.broker).sort()).toEqual(['1', '2']);
     // Nothing new: nothing sent until the repeat interval.
-    expect(d.dispatch([a, b], [], ownership, noon + 100_000)).toEqual([]);
-    const again = d.dispatch([a, b], [], ownership, noon + 10_000 + 3_600_000);
+    expect(told(d, [a, b], [], ownership, noon + 100_000)).toEqual([]);
+    const again = told(d, [a, b], [], ownership, noon + 10_000 + 3_600_000);
     expect(again).toHaveLength(1);
     expect(again[0]?.incidentKey).toBe(first[0]?.incidentKey);
     // b resolves: told after group_interval, as part of the group.
     const t = noon + 10_000 + 3_600_000;
     const bResolved = { ...b, phase: 'resolved' as const, resolvedAt: t + 1_000 };
-    expect(d.dispatch([a, bResolved], [], ownership, t + 30_000)).toEqual([]);
-    const change = d.dispatch([a, bResolved], [], ownership, t + 60_000);
+    expect(told(d, [a, bResolved], [], ownership, t + 30_000)).toEqual([]);
+    const change = told(d, [a, bResolved], [], ownership, t + 60_000);
     expect(change[0]?.status).toBe('firing');
     expect(change[0]?.alerts.map((x) => [x.labels.broker, x.status])).toEqual([
       ['1', 'firing'],
@@ -171,10 +178,10 @@ describe('the dispatcher', () => {
     ]);
     // All resolved: one resolved notification, then the group is forgotten.
     const aResolved = { ...a, phase: 'resolved' as const, resolvedAt: t + 61_000 };
-    const done = d.dispatch([aResolved, bResolved], [], ownership, t + 120_000);
+    const done = told(d, [aResolved, bResolved], [], ownership, t + 120_000);
     expect(done.map((n) => n.status)).toEqual(['resolved']);
     expect(done[0]?.incidentKey).toBe(first[0]?.incidentKey);
-    expect(d.dispatch([aResolved, bResolved], [], ownership, t + 999_000)).toEqual([]);
+    expect(told(d, [aResolved, bResolved], [], ownership, t + 999_000)).toEqual([]);
     expect(state.log.size).toBe(0);
   });
 
@@ -183,7 +190,7 @@ describe('the dispatcher', () => {
     const shop = lag('shop-orders', { firedAt: noon });
     const search = lag('search-indexer', { firedAt: noon });
     const stray = lag('nobody-owns-me', { firedAt: noon });
-    const sent = d.dispatch([shop, search, stray], [], ownership, noon + 30_000);
+    const sent = told(d, [shop, search, stray], [], ownership, noon + 30_000);
     expect(sent.map((n) => [n.queue, n.tenant, n.to, n.alerts.map((x) => x.labels.group)])).toEqual([
       ['tenants/shop', 'shop', ['shop@example.com'], ['shop-orders']],
       ['tenants/search', 'search', ['search@example.com'], ['search-indexer']],
@@ -199,7 +206,7 @@ describe('the dispatcher', () => {
         { labels: { topic: 'search.clicks' }, value: 9 },
       ],
     });
-    const [n] = d.dispatch([mixed], [], ownership, noon + 30_000);
+    const [n] = told(d, [mixed], [], ownership, noon + 30_000);
     expect(n?.alerts[0]?.affected).toEqual([{ labels: { topic: 'shop.orders' }, value: 3 }]);
     expect(n?.alerts[0]?.annotations.description).toBeUndefined();
     expect(JSON.stringify(n)).not.toContain('search');
@@ -209,9 +216,9 @@ describe('the dispatcher', () => {
     const { d } = dispatcher();
     const night = Date.UTC(2026, 10, 23, 23, 0);
     const search = lag('search-indexer', { firedAt: night });
-    expect(d.dispatch([search], [], ownership, night + 60_000)).toEqual([]);
+    expect(told(d, [search], [], ownership, night + 60_000)).toEqual([]);
     const morning = Date.UTC(2026, 10, 24, 7, 0);
-    expect(d.dispatch([search], [], ownership, morning).map((n) => n.tenant)).toEqual(['search']);
+    expect(told(d, [search], [], ownership, morning).map((n) => n.tenant)).toEqual(['search']);
   });
 
   it('a broker down hides what it causes: one page listing them, one incident email per affected tenant', () => {
@@ -231,7 +238,7 @@ describe('the dispatcher', () => {
     const minIsr = alert('KafkaUnderMinIsr', { cluster: 'lab' }, { firedAt: noon });
     const other = alert('KafkaUnderMinIsr', { cluster: 'other' }, { firedAt: noon });
     const shopLag = lag('shop-orders', { firedAt: noon });
-    const sent = d.dispatch([down, minIsr, other, shopLag], [], ownership, noon + 10_000);
+    const sent = told(d, [down, minIsr, other, shopLag], [], ownership, noon + 10_000);
     const pages = sent.filter((n) => n.receiver === 'oncall');
     expect(pages.map((n) => n.groupLabels)).toEqual([
       { alertname: 'KafkaBrokerDown', cluster: 'lab' },
@@ -253,9 +260,10 @@ describe('the dispatcher', () => {
     expect(JSON.stringify(shop)).not.toMatch(/search|unowned/);
     expect(d.muted().get(minIsr.fingerprint)?.inhibitedBy?.alertname).toBe('KafkaBrokerDown');
     // The same incident later: no second email; resolved: one resolve page and one email each.
-    expect(d.dispatch([down, minIsr, shopLag], [], ownership, noon + 50_000)).toEqual([]);
+    expect(told(d, [down, minIsr, shopLag], [], ownership, noon + 50_000)).toEqual([]);
     const back = { ...down, phase: 'resolved' as const, resolvedAt: noon + 60_000 };
-    const resolved = d.dispatch(
+    const resolved = told(
+      d,
       [back, { ...minIsr, phase: 'resolved' as const, resolvedAt: noon + 61_000 }],
       [],
       ownership,
@@ -276,10 +284,10 @@ describe('the dispatcher', () => {
       { phase: 'pending', firedAt: undefined },
     );
     const minIsr = alert('KafkaUnderMinIsr', { cluster: 'lab' }, { firedAt: noon });
-    expect(d.dispatch([pending, minIsr], [], ownership, noon + 10_000)).toEqual([]);
+    expect(told(d, [pending, minIsr], [], ownership, noon + 10_000)).toEqual([]);
     // The broker is back (its pending alert dropped); min ISR still firing while replicas catch up.
-    expect(d.dispatch([minIsr], [], ownership, noon + 100_000)).toEqual([]);
-    const late = d.dispatch([minIsr], [], ownership, noon + 10_000 + 121_000);
+    expect(told(d, [minIsr], [], ownership, noon + 100_000)).toEqual([]);
+    const late = told(d, [minIsr], [], ownership, noon + 10_000 + 121_000);
     expect(late.map((n) => n.groupLabels.alertname)).toEqual(['KafkaUnderMinIsr']);
   });
 
@@ -300,10 +308,10 @@ describe('the dispatcher', () => {
       { firedAt: noon, affected: [{ labels: { topic: 'shop.orders' }, value: 1 }] },
     );
     const minIsr = alert('KafkaUnderMinIsr', { cluster: 'lab' }, { firedAt: noon });
-    expect(d.dispatch([down, minIsr], [window], ownership, noon + 60_000)).toEqual([]);
+    expect(told(d, [down, minIsr], [window], ownership, noon + 60_000)).toEqual([]);
     expect(d.muted().get(down.fingerprint)?.silencedBy).toBe(window.id);
     // After the window: the broker-down pages.
-    const after = d.dispatch([down, minIsr], [window], ownership, noon + 3_600_000 + 1);
+    const after = told(d, [down, minIsr], [window], ownership, noon + 3_600_000 + 1);
     expect(after.map((n) => [n.receiver, n.kind, n.groupLabels.alertname])).toEqual([
       ['oncall', 'alerts', 'KafkaBrokerDown'],
       ['tenants', 'incident', 'KafkaBrokerDown'],
@@ -323,7 +331,7 @@ describe('the dispatcher', () => {
   it('remembers what it told across a restart (no second first notification)', () => {
     const state = new MemoryState();
     const a = alert('KafkaDiskUsedCritical', { cluster: 'lab', broker: '1' }, { firedAt: noon });
-    expect(dispatcher(state).d.dispatch([a], [], ownership, noon + 10_000)).toHaveLength(1);
-    expect(dispatcher(state).d.dispatch([a], [], ownership, noon + 20_000)).toEqual([]);
+    expect(told(dispatcher(state).d, [a], [], ownership, noon + 10_000)).toHaveLength(1);
+    expect(told(dispatcher(state).d, [a], [], ownership, noon + 20_000)).toEqual([]);
   });
 });

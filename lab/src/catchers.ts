@@ -114,7 +114,7 @@ export async function startSmtpCatcher(port = 0, host = '127.0.0.1'): Promise<Sm
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
             html: typeof parsed.html === 'string' ? parsed.html : '',
-            headers: parsed.headers as Map<string, unknown>,
+            headers: parsed.headers,
             messageId: parsed.messageId ?? '',
           };
           catcher.mails.push(mail);

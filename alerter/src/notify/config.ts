@@ -104,6 +104,13 @@ export type NotifyConfig = z.output<typeof notifySchema>;
  */
 export function defaultRoute(receivers: Readonly<Record<string, unknown>>): RouteConfig {
   const routes: RouteConfig[] = [];
+  // A failing receiver is told about elsewhere: to the operators' mailbox, not (only) the pager it may be.
+  if ('operators' in receivers)
+    routes.push({
+      matchers: [parseMatcher('alertname="LookoutNotificationsFailing"')],
+      receiver: 'operators',
+      continue: true,
+    });
   if ('tenants' in receivers)
     routes.push({
       matchers: [parseMatcher('audience="tenant"'), parseMatcher('tenant=~".+"')],

@@ -34,7 +34,8 @@ export function retryDelay(
 
 /** The outbox as delivery sees it. */
 export interface OutboxPort {
-  heads(): Queued[];
+  /** Every notification not yet delivered nor given up, oldest first. */
+  pending(): Queued[];
   delivered(id: number, atMs: number): void;
   retryAt(id: number, dueMs: number, error: string): void;
   failed(id: number, atMs: number, error: string): void;
@@ -47,16 +48,19 @@ export interface DeliveryEvents {
 }
 
 /**
- * Delivers the outbox: one queue per receiver (and per tenant for tenant email), each in order and one at a
- * time, all queues side by side, so a dead mailbox never delays the pager. A notification is marked delivered
- * only after its receiver accepted it (at least once). Woken by `kick()` when the dispatcher queues something,
- * and by a timer for the next retry.
+ * Delivers the outbox: one queue per receiver (and per tenant for tenant email), all side by side, so a dead
+ * mailbox never delays the pager. Within a queue up to `concurrency` notifications are in flight, never two of
+ * one incident: an incident's notifications go in order (its firing before its resolve). A notification is
+ * marked delivered only after its receiver accepted it (at least once). The pending notifications are kept in
+ * memory (loaded from the outbox at start, added as the dispatcher queues them); each outcome is written to the
+ * outbox as it happens.
  */
 export class Delivery {
-  private readonly busy = new Set<string>();
+  private readonly queues = new Map<string, Queued[]>();
+  private readonly inFlight = new Map<string, Set<number>>();
+  private readonly running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly outbox: OutboxPort,
@@ -65,49 +69,91 @@ export class Delivery {
     private readonly events: DeliveryEvents = {},
     private readonly clock: () => number = Date.now,
     private readonly random: () => number = Math.random,
+    private readonly concurrency = 16,
   ) {}
 
-  /** Looks for due notifications now. */
-  kick(): void {
+  /** Loads what the outbox still holds (from before a restart too) and starts delivering it. */
+  start(): void {
+    this.add(this.outbox.pending());
+  }
+
+  /** Takes newly queued notifications and delivers what is due. */
+  add(queued: readonly Queued[]): void {
+    for (const q of queued) {
+      const list = this.queues.get(q.notification.queue) ?? [];
+      list.push(q);
+      this.queues.set(q.notification.queue, list);
+    }
+    this.kick();
+  }
+
+  /** The oldest pending notification of every queue (for health: is a queue stuck?). */
+  oldest(): Queued[] {
+    return [...this.queues.values()].flatMap((l) => (l[0] === undefined ? [] : [l[0]]));
+  }
+
+  /** Starts every due delivery the limits allow, and sets the timer for the next one. */
+  private kick(): void {
     if (this.stopped) return;
     const now = this.clock();
     let next = Infinity;
-    for (const q of this.outbox.heads()) {
-      const queue = q.notification.queue;
-      if (this.busy.has(queue)) continue;
-      if (q.dueMs > now) {
-        next = Math.min(next, q.dueMs);
-        continue;
+    for (const [queue, list] of this.queues) {
+      const flying = this.inFlight.get(queue) ?? new Set<number>();
+      this.inFlight.set(queue, flying);
+      const blocked = new Set<string>();
+      for (const q of list) {
+        if (flying.size >= this.concurrency) break;
+        const key = q.notification.incidentKey;
+        if (blocked.has(key)) continue;
+        blocked.add(key);
+        if (flying.has(q.id)) continue;
+        if (q.dueMs > now) {
+          next = Math.min(next, q.dueMs);
+          continue;
+        }
+        flying.add(q.id);
+        const p = this.deliver(q).finally(() => {
+          flying.delete(q.id);
+          this.running.delete(p);
+          this.kick();
+        });
+        this.running.add(p);
       }
-      this.busy.add(queue);
-      const p = this.deliver(q).finally(() => {
-        this.busy.delete(queue);
-        this.inFlight.delete(p);
-        this.kick();
-      });
-      this.inFlight.add(p);
     }
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    if (Number.isFinite(next)) this.timer = setTimeout(() => this.kick(), Math.max(10, next - now));
+    if (Number.isFinite(next)) this.timer = setTimeout(() => this.kick(), Math.max(5, next - now));
+  }
+
+  private done(q: Queued): void {
+    const list = this.queues.get(q.notification.queue);
+    const i = list?.indexOf(q) ?? -1;
+    if (list !== undefined && i >= 0) list.splice(i, 1);
+    if (list?.length === 0) this.queues.delete(q.notification.queue);
   }
 
   private async deliver(q: Queued): Promise<void> {
     const sender = this.senders.get(q.notification.receiver);
-    const attempt = q.attempts + 1;
     try {
       if (sender === undefined)
         throw new DeliveryError(`no receiver named ${q.notification.receiver}`, 'permanent');
       await sender.send(q.notification, q.id);
     } catch (err) {
       const e = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'retry');
-      if (e.kind === 'permanent') this.outbox.failed(q.id, this.clock(), e.message);
-      else
-        this.outbox.retryAt(q.id, this.clock() + retryDelay(e, attempt, this.policy, this.random), e.message);
+      q.attempts += 1;
+      q.lastError = e.message;
+      if (e.kind === 'permanent') {
+        this.outbox.failed(q.id, this.clock(), e.message);
+        this.done(q);
+      } else {
+        q.dueMs = this.clock() + retryDelay(e, q.attempts, this.policy, this.random);
+        this.outbox.retryAt(q.id, q.dueMs, e.message);
+      }
       this.events.failed?.(q, e, e.kind !== 'permanent');
       return;
     }
     this.outbox.delivered(q.id, this.clock());
+    this.done(q);
     this.events.delivered?.(q, this.clock());
   }
 
@@ -115,6 +161,6 @@ export class Delivery {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.running]);
   }
 }

@@ -3,7 +3,13 @@ import { inQuietHours } from '../../../model/src/tenants.ts';
 import type { Labels } from '../../../model/src/labels.ts';
 import type { TrackedAlert } from '../../../rules/src/alert.ts';
 import type { EvidenceRow } from '../../../rules/src/evaluate.ts';
-import type { IncidentView, Notification, NotifiedAlert, SuppressedAlert } from '../notify/notification.ts';
+import type {
+  IncidentView,
+  Notification,
+  NotifiedAlert,
+  Queued,
+  SuppressedAlert,
+} from '../notify/notification.ts';
 import { Inhibitor } from './inhibit.ts';
 import type { InhibitRule } from './inhibit.ts';
 import type { Matchable } from './matchers.ts';
@@ -31,7 +37,8 @@ export interface GroupLogEntry {
 /** Where the dispatcher keeps its log and puts notifications: both in one transaction. */
 export interface DispatchStatePort {
   groupLog(): Map<string, GroupLogEntry>;
-  commit(changes: { enqueue: Notification[]; upsert: GroupLogEntry[]; remove: string[] }): void;
+  /** Writes the changes; the queued notifications with their outbox ids. */
+  commit(changes: { enqueue: Notification[]; upsert: GroupLogEntry[]; remove: string[] }): Queued[];
 }
 
 /** How a receiver is addressed: to the owning tenant's contacts, to fixed addresses, or not by email. */
@@ -119,13 +126,13 @@ export class Dispatcher {
     return this.mutes;
   }
 
-  /** One dispatch over every tracked alert at `nowMs`: what it enqueued. */
+  /** One dispatch over every tracked alert at `nowMs`: what it queued. */
   dispatch(
     alerts: readonly TrackedAlert[],
     silences: readonly Silence[],
     ownership: Ownership,
     nowMs: number,
-  ): Notification[] {
+  ): Queued[] {
     const owned = (a: TrackedAlert): Matchable => ({
       labels: { ...a.labels, tenant: ownership.ownerOfLabels(a.labels) },
       audience: a.audience,
@@ -229,8 +236,7 @@ export class Dispatcher {
         this.log.set(key, entry);
       }
     }
-    if (enqueue.length > 0 || remove.length > 0) this.state.commit({ enqueue, upsert, remove });
-    return enqueue;
+    return enqueue.length > 0 || remove.length > 0 ? this.state.commit({ enqueue, upsert, remove }) : [];
   }
 
   private timingOf(entry: GroupLogEntry): Timing {

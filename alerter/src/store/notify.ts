@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS outbox (
   delivered_ms INTEGER,
   failed_ms INTEGER
 );
-CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (queue, id) WHERE delivered_ms IS NULL AND failed_ms IS NULL;
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (id) WHERE delivered_ms IS NULL AND failed_ms IS NULL;
 CREATE TABLE IF NOT EXISTS silences (id TEXT PRIMARY KEY, body TEXT NOT NULL, ends_ms INTEGER NOT NULL);
 `;
 
@@ -30,6 +30,8 @@ export interface OutboxRow {
   incidentKey: string;
   status: Notification['status'];
   kind: Notification['kind'];
+  groupLabels: Notification['groupLabels'];
+  tenant?: string;
   createdMs: number;
   dueMs: number;
   attempts: number;
@@ -79,7 +81,7 @@ export class NotifyStore implements DispatchStatePort {
     return out;
   }
 
-  commit(changes: { enqueue: Notification[]; upsert: GroupLogEntry[]; remove: string[] }): void {
+  commit(changes: { enqueue: Notification[]; upsert: GroupLogEntry[]; remove: string[] }): Queued[] {
     const put = this.db.prepare(
       'INSERT INTO group_log (group_key, body) VALUES (?, ?) ON CONFLICT(group_key) DO UPDATE SET body = excluded.body',
     );
@@ -87,21 +89,26 @@ export class NotifyStore implements DispatchStatePort {
     const add = this.db.prepare(
       'INSERT INTO outbox (queue, receiver, incident_key, body, created_ms, due_ms) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.db.transaction(() => {
-      for (const n of changes.enqueue)
-        add.run(n.queue, n.receiver, n.incidentKey, JSON.stringify(n), n.createdAtMs, n.createdAtMs);
+    return this.db.transaction(() => {
+      const queued = changes.enqueue.map((n) => ({
+        id: Number(
+          add.run(n.queue, n.receiver, n.incidentKey, JSON.stringify(n), n.createdAtMs, n.createdAtMs)
+            .lastInsertRowid,
+        ),
+        notification: n,
+        attempts: 0,
+        dueMs: n.createdAtMs,
+      }));
       for (const e of changes.upsert) put.run(e.groupKey, JSON.stringify(e));
       for (const k of changes.remove) del.run(k);
+      return queued;
     })();
   }
 
-  /** The oldest undelivered notification of every queue (a queue delivers in order). */
-  heads(): Queued[] {
+  /** Every notification not yet delivered nor given up, oldest first. */
+  pending(): Queued[] {
     const rows = this.db
-      .prepare(
-        `SELECT o.* FROM outbox o JOIN (SELECT queue, MIN(id) AS id FROM outbox
-           WHERE delivered_ms IS NULL AND failed_ms IS NULL GROUP BY queue) h ON o.id = h.id`,
-      )
+      .prepare('SELECT * FROM outbox WHERE delivered_ms IS NULL AND failed_ms IS NULL ORDER BY id')
       .all() as Row[];
     return rows.map((r) => ({
       id: r.id,
@@ -141,6 +148,8 @@ export class NotifyStore implements DispatchStatePort {
         incidentKey: r.incident_key,
         status: n.status,
         kind: n.kind,
+        groupLabels: n.groupLabels,
+        ...(n.tenant === undefined ? {} : { tenant: n.tenant }),
         createdMs: r.created_ms,
         dueMs: r.due_ms,
         attempts: r.attempts,
