@@ -75,6 +75,9 @@ interface Group {
   incident?: IncidentView;
 }
 
+/** Where an alert goes: one group of one route. */
+type Placement = Pick<Group, 'key' | 'receiver' | 'queue' | 'route' | 'labels' | 'tenant'>;
+
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
 function groupLabels(by: readonly string[], labels: Labels): Labels {
@@ -112,6 +115,8 @@ export class Dispatcher {
   private readonly log: Map<string, GroupLogEntry>;
   private readonly inhibitor: Inhibitor;
   private mutes = new Map<string, Mute>();
+  private readonly placements = new Map<string, Placement[]>();
+  private placedBy: Ownership | undefined;
 
   constructor(
     private readonly options: DispatcherOptions,
@@ -138,10 +143,11 @@ export class Dispatcher {
       audience: a.audience,
     });
     const inhibited = this.inhibitor.evaluate(alerts, nowMs);
+    const liveFingerprints = new Set(alerts.map((a) => a.fingerprint));
     const mutes = new Map<string, Mute>();
     for (const a of alerts) {
       if (a.phase === 'inactive') continue;
-      const s = silencedBy(silences, owned(a), nowMs);
+      const s = silences.length === 0 ? undefined : silencedBy(silences, owned(a), nowMs);
       const i = inhibited.get(a.fingerprint);
       if (s === undefined && i === undefined) continue;
       mutes.set(a.fingerprint, {
@@ -153,33 +159,22 @@ export class Dispatcher {
     }
     this.mutes = mutes;
     const groups = new Map<string, Group>();
+    if (ownership !== this.placedBy) {
+      this.placements.clear(); // a new catalog: owners, and so routes, may differ
+      this.placedBy = ownership;
+    }
     for (const a of alerts) {
       if (a.phase !== 'firing' || mutes.has(a.fingerprint)) continue;
-      const m = owned(a);
-      for (const route of routesFor(this.options.tree, m)) {
-        const addressing = this.options.receivers.get(route.receiver);
-        if (addressing === undefined) continue;
-        const tenant = addressing.perTenant ? m.labels.tenant : undefined;
-        if (tenant === '') continue;
-        const labels = groupLabels(route.group_by, a.labels);
-        const key = JSON.stringify([route.id, route.receiver, tenant ?? '', labels]);
-        let g = groups.get(key);
+      for (const p of this.place(a, owned)) {
+        let g = groups.get(p.key);
         if (g === undefined) {
-          g = {
-            key,
-            receiver: route.receiver,
-            queue: tenant === undefined ? route.receiver : `${route.receiver}/${tenant}`,
-            route,
-            kind: 'alerts',
-            labels,
-            ...(tenant === undefined ? {} : { tenant }),
-            alerts: [],
-          };
-          groups.set(key, g);
+          g = { ...p, kind: 'alerts', alerts: [] };
+          groups.set(p.key, g);
         }
         g.alerts.push(a);
       }
     }
+    for (const fp of this.placements.keys()) if (!liveFingerprints.has(fp)) this.placements.delete(fp);
     this.incidents(alerts, inhibited, mutes, ownership, groups);
 
     const byFingerprint = new Map(alerts.map((a) => [a.fingerprint, a]));
@@ -237,6 +232,34 @@ export class Dispatcher {
       }
     }
     return enqueue.length > 0 || remove.length > 0 ? this.state.commit({ enqueue, upsert, remove }) : [];
+  }
+
+  /**
+   * The groups an alert belongs to: its routes, and per route the group key and labels (and owner for tenant
+   * receivers). Labels and owner do not change for a fingerprint under one catalog, so this is cached.
+   */
+  private place(a: TrackedAlert, owned: (a: TrackedAlert) => Matchable): Placement[] {
+    const cached = this.placements.get(a.fingerprint);
+    if (cached !== undefined) return cached;
+    const m = owned(a);
+    const out: Placement[] = [];
+    for (const route of routesFor(this.options.tree, m)) {
+      const addressing = this.options.receivers.get(route.receiver);
+      if (addressing === undefined) continue;
+      const tenant = addressing.perTenant ? m.labels.tenant : undefined;
+      if (tenant === '') continue;
+      const labels = groupLabels(route.group_by, a.labels);
+      out.push({
+        key: JSON.stringify([route.id, route.receiver, tenant ?? '', labels]),
+        receiver: route.receiver,
+        queue: tenant === undefined ? route.receiver : `${route.receiver}/${tenant}`,
+        route,
+        labels,
+        ...(tenant === undefined ? {} : { tenant }),
+      });
+    }
+    this.placements.set(a.fingerprint, out);
+    return out;
   }
 
   private timingOf(entry: GroupLogEntry): Timing {
