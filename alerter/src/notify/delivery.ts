@@ -32,13 +32,18 @@ export function retryDelay(
   return Math.max(0, base * (1 + policy.jitter * (2 * random() - 1)));
 }
 
+/** What became of one delivery attempt. */
+export type Outcome =
+  | { id: number; kind: 'delivered'; atMs: number }
+  | { id: number; kind: 'retry'; dueMs: number; error: string }
+  | { id: number; kind: 'failed'; atMs: number; error: string };
+
 /** The outbox as delivery sees it. */
 export interface OutboxPort {
   /** Every notification not yet delivered nor given up, oldest first. */
   pending(): Queued[];
-  delivered(id: number, atMs: number): void;
-  retryAt(id: number, dueMs: number, error: string): void;
-  failed(id: number, atMs: number, error: string): void;
+  /** Records outcomes, all in one transaction. */
+  settle(outcomes: readonly Outcome[]): void;
 }
 
 /** What delivery tells the outside (logs, metrics, tests). */
@@ -61,6 +66,8 @@ export class Delivery {
   private readonly running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private outcomes: Outcome[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly outbox: OutboxPort,
@@ -69,7 +76,8 @@ export class Delivery {
     private readonly events: DeliveryEvents = {},
     private readonly clock: () => number = Date.now,
     private readonly random: () => number = Math.random,
-    private readonly concurrency = 16,
+    private readonly concurrency = 32,
+    private readonly flushMs = 20,
   ) {}
 
   /** Loads what the outbox still holds (from before a restart too) and starts delivering it. */
@@ -143,18 +151,36 @@ export class Delivery {
       q.attempts += 1;
       q.lastError = e.message;
       if (e.kind === 'permanent') {
-        this.outbox.failed(q.id, this.clock(), e.message);
+        this.record({ id: q.id, kind: 'failed', atMs: this.clock(), error: e.message });
         this.done(q);
       } else {
         q.dueMs = this.clock() + retryDelay(e, q.attempts, this.policy, this.random);
-        this.outbox.retryAt(q.id, q.dueMs, e.message);
+        this.record({ id: q.id, kind: 'retry', dueMs: q.dueMs, error: e.message });
       }
       this.events.failed?.(q, e, e.kind !== 'permanent');
       return;
     }
-    this.outbox.delivered(q.id, this.clock());
+    this.record({ id: q.id, kind: 'delivered', atMs: this.clock() });
     this.done(q);
     this.events.delivered?.(q, this.clock());
+  }
+
+  /**
+   * Outcomes are written together every `flushMs` (one transaction, one fsync, however many deliveries
+   * finished): a kill -9 in between only makes the last ones be sent again (at least once).
+   */
+  private record(o: Outcome): void {
+    this.outcomes.push(o);
+    if (this.flushTimer === undefined) this.flushTimer = setTimeout(() => this.flush(), this.flushMs);
+  }
+
+  private flush(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.outcomes.length === 0) return;
+    const batch = this.outcomes;
+    this.outcomes = [];
+    this.outbox.settle(batch);
   }
 
   /** Stops taking new work and waits for deliveries in flight (their outcomes are still recorded). */
@@ -162,5 +188,6 @@ export class Delivery {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     await Promise.allSettled([...this.running]);
+    this.flush();
   }
 }

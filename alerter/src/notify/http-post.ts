@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { Notification } from './notification.ts';
 
 /** Why a delivery failed, and what to do about it: retry later, retry soon (nothing listens), or give up. */
@@ -25,46 +27,71 @@ export function retryAfterMs(header: string | null, nowMs: number): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-function refused(err: unknown): boolean {
-  const cause = (err as { cause?: { code?: string } }).cause;
-  return cause?.code === 'ECONNREFUSED' || cause?.code === 'ECONNRESET';
-}
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+};
 
 /**
- * POSTs JSON; 2xx is delivered. 429 and 503 honour Retry-After; other 5xx, 408 and timeouts are retried;
- * other 4xx are permanent (the receiver rejects this payload); a refused connection means nothing listens.
- * The URL is never part of an error message (it may hold a token).
+ * POSTs JSON (node:http with keep-alive connections); 2xx is delivered. 429 and 503 honour Retry-After; other
+ * 5xx, 408 and timeouts are retried; other 4xx are permanent (the receiver rejects this payload); a refused
+ * connection means nothing listens. The URL is never part of an error message (it may hold a token).
  */
-export async function postJson(
+export function postJson(
   url: string,
   body: unknown,
   options: { headers?: Record<string, string>; timeoutMs: number; clock?: () => number },
 ): Promise<void> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...options.headers },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs),
+  const target = new URL(url);
+  const payload = Buffer.from(JSON.stringify(body));
+  const send = target.protocol === 'https:' ? https.request : http.request;
+  return new Promise((ok, fail) => {
+    const req = send(
+      target,
+      {
+        method: 'POST',
+        agent: agents[target.protocol === 'https:' ? 'https:' : 'http:'],
+        headers: { 'content-type': 'application/json', 'content-length': payload.length, ...options.headers },
+        timeout: options.timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if (size < 1_000) chunks.push(c);
+          size += c.length;
+        });
+        res.on('error', (err) => fail(new DeliveryError(err.message, 'retry')));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) return ok();
+          const text = Buffer.concat(chunks).toString('utf8').slice(0, 200);
+          const detail = `HTTP ${status}${text === '' ? '' : `: ${text}`}`;
+          const retryAfter = res.headers['retry-after'];
+          if (status === 429 || status === 503)
+            fail(
+              new DeliveryError(
+                detail,
+                'retry',
+                retryAfterMs(
+                  typeof retryAfter === 'string' ? retryAfter : null,
+                  (options.clock ?? Date.now)(),
+                ),
+              ),
+            );
+          else if (status >= 500 || status === 408) fail(new DeliveryError(detail, 'retry'));
+          else fail(new DeliveryError(detail, 'permanent'));
+        });
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(new DeliveryError(`no answer within ${options.timeoutMs} ms`, 'retry')),
+    );
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (err instanceof DeliveryError) fail(err);
+      else if (err.code === 'ECONNREFUSED') fail(new DeliveryError('connection refused', 'refused'));
+      else fail(new DeliveryError(err.code ?? err.message, 'retry'));
     });
-  } catch (err) {
-    if (refused(err)) throw new DeliveryError('connection refused', 'refused');
-    const name = (err as Error).name;
-    throw new DeliveryError(
-      name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : (err as Error).message,
-      'retry',
-    );
-  }
-  const text = await res.text().catch(() => '');
-  if (res.ok) return;
-  const detail = `HTTP ${res.status}${text === '' ? '' : `: ${text.slice(0, 200)}`}`;
-  if (res.status === 429 || res.status === 503)
-    throw new DeliveryError(
-      detail,
-      'retry',
-      retryAfterMs(res.headers.get('retry-after'), (options.clock ?? Date.now)()),
-    );
-  if (res.status >= 500 || res.status === 408) throw new DeliveryError(detail, 'retry');
-  throw new DeliveryError(detail, 'permanent');
+    req.end(payload);
+  });
 }

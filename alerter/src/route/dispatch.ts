@@ -115,8 +115,17 @@ export class Dispatcher {
   private readonly log: Map<string, GroupLogEntry>;
   private readonly inhibitor: Inhibitor;
   private mutes = new Map<string, Mute>();
+  /** Each alert's groups under the catalog in force. */
   private readonly placements = new Map<string, Placement[]>();
   private placedBy: Ownership | undefined;
+  /** The groups with firing, unmuted alerts, kept from one dispatch to the next. */
+  private readonly live = new Map<string, { placement: Placement; fps: Set<string> }>();
+  /** Alerts that are in `live` groups. */
+  private readonly liveAlerts = new Set<string>();
+  /** When to look at a group again (its group_wait, group_interval or repeat_interval ends). */
+  private readonly checkAt = new Map<string, number>();
+  /** Incident groups of the last dispatch. */
+  private incidentKeys = new Set<string>();
 
   constructor(
     private readonly options: DispatcherOptions,
@@ -124,6 +133,7 @@ export class Dispatcher {
   ) {
     this.log = state.groupLog();
     this.inhibitor = new Inhibitor(options.inhibit);
+    for (const key of this.log.keys()) this.checkAt.set(key, 0);
   }
 
   /** Why each muted alert of the last dispatch is muted. */
@@ -131,7 +141,10 @@ export class Dispatcher {
     return this.mutes;
   }
 
-  /** One dispatch over every tracked alert at `nowMs`: what it queued. */
+  /**
+   * One dispatch over every tracked alert at `nowMs`: what it queued. Incremental: only groups whose alerts
+   * changed, or whose timer ran out, are looked at, so its cost follows the changes, not the alerts held.
+   */
   dispatch(
     alerts: readonly TrackedAlert[],
     silences: readonly Silence[],
@@ -143,9 +156,8 @@ export class Dispatcher {
       audience: a.audience,
     });
     const inhibited = this.inhibitor.evaluate(alerts, nowMs);
-    const liveFingerprints = new Set(alerts.map((a) => a.fingerprint));
     const mutes = new Map<string, Mute>();
-    for (const a of alerts) {
+    for (const a of silences.length === 0 && inhibited.size === 0 ? [] : alerts) {
       if (a.phase === 'inactive') continue;
       const s = silences.length === 0 ? undefined : silencedBy(silences, owned(a), nowMs);
       const i = inhibited.get(a.fingerprint);
@@ -158,56 +170,78 @@ export class Dispatcher {
       });
     }
     this.mutes = mutes;
-    const groups = new Map<string, Group>();
+
+    const check = new Set<string>();
     if (ownership !== this.placedBy) {
-      this.placements.clear(); // a new catalog: owners, and so routes, may differ
+      // A new catalog: owners, and so routes and groups, may differ. Place every alert again.
+      for (const key of this.live.keys()) check.add(key);
+      this.live.clear();
+      this.liveAlerts.clear();
+      this.placements.clear();
       this.placedBy = ownership;
     }
+    const byFingerprint = new Map<string, TrackedAlert>();
     for (const a of alerts) {
-      if (a.phase !== 'firing' || mutes.has(a.fingerprint)) continue;
-      for (const p of this.place(a, owned)) {
-        let g = groups.get(p.key);
-        if (g === undefined) {
-          g = { ...p, kind: 'alerts', alerts: [] };
-          groups.set(p.key, g);
-        }
-        g.alerts.push(a);
-      }
+      byFingerprint.set(a.fingerprint, a);
+      const isLive = a.phase === 'firing' && !mutes.has(a.fingerprint);
+      if (isLive === this.liveAlerts.has(a.fingerprint)) continue;
+      if (isLive) this.join(a, owned, check);
+      else this.leave(a.fingerprint, check);
     }
-    for (const fp of this.placements.keys()) if (!liveFingerprints.has(fp)) this.placements.delete(fp);
-    this.incidents(alerts, inhibited, mutes, ownership, groups);
+    for (const fp of this.liveAlerts) if (!byFingerprint.has(fp)) this.leave(fp, check);
+    if (this.placements.size > 2 * byFingerprint.size + 1_000)
+      for (const fp of this.placements.keys()) if (!byFingerprint.has(fp)) this.placements.delete(fp);
+    for (const [key, at] of this.checkAt) if (at <= nowMs) check.add(key);
 
-    const byFingerprint = new Map(alerts.map((a) => [a.fingerprint, a]));
+    const incidents = this.incidents(alerts, inhibited, mutes, ownership);
+    for (const key of [...incidents.keys(), ...this.incidentKeys]) check.add(key);
+    this.incidentKeys = new Set(incidents.keys());
+
     const enqueue: Notification[] = [];
     const upsert: GroupLogEntry[] = [];
     const remove: string[] = [];
-    for (const key of new Set([...groups.keys(), ...this.log.keys()])) {
-      const g = groups.get(key);
+    for (const key of check) {
+      const liveGroup = this.live.get(key);
+      const g: Group | undefined =
+        incidents.get(key) ??
+        (liveGroup === undefined
+          ? undefined
+          : {
+              ...liveGroup.placement,
+              kind: 'alerts',
+              alerts: [...liveGroup.fps].flatMap((fp) => byFingerprint.get(fp) ?? []),
+            });
       const last = this.log.get(key);
+      this.checkAt.delete(key);
       const tenant = g?.tenant ?? last?.tenant;
-      const quiet = tenant !== undefined && inQuietHours(ownership.tenant(tenant) ?? {}, nowMs);
       const firing = (g?.alerts ?? []).sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
       const fps = firing.map((a) => a.fingerprint);
       const resolved = (last?.firing ?? [])
         .filter((fp) => !fps.includes(fp))
         .map((fp) => byFingerprint.get(fp))
         .filter((a): a is TrackedAlert => a?.phase === 'resolved');
-      let due: boolean;
+      let dueMs: number;
       if (g !== undefined && last === undefined) {
-        const first = Math.min(...firing.map((a) => a.firedAt ?? nowMs));
-        due = nowMs >= first + g.route.group_wait;
+        dueMs = Math.min(...firing.map((a) => a.firedAt ?? nowMs)) + g.route.group_wait;
       } else if (last !== undefined && g === undefined) {
         if (resolved.length === 0) {
           remove.push(key); // muted or forgotten, not resolved: nothing true to say
           this.log.delete(key);
           continue;
         }
-        due = nowMs >= last.lastSentMs + this.timingOf(last).group_interval;
+        dueMs = last.lastSentMs + this.timingOf(last).group_interval;
       } else if (g !== undefined && last !== undefined) {
         const changed = fps.join() !== last.firing.join();
-        due = nowMs >= last.lastSentMs + (changed ? g.route.group_interval : g.route.repeat_interval);
+        dueMs = last.lastSentMs + (changed ? g.route.group_interval : g.route.repeat_interval);
       } else continue;
-      if (!due || quiet) continue;
+      if (nowMs < dueMs) {
+        this.checkAt.set(key, dueMs);
+        continue;
+      }
+      if (tenant !== undefined && inQuietHours(ownership.tenant(tenant) ?? {}, nowMs)) {
+        this.checkAt.set(key, nowMs + 60_000); // told when the tenant's quiet hours end
+        continue;
+      }
       const entry: GroupLogEntry = {
         groupKey: key,
         receiver: g?.receiver ?? last?.receiver ?? '',
@@ -229,9 +263,35 @@ export class Dispatcher {
       } else {
         upsert.push(entry);
         this.log.set(key, entry);
+        this.checkAt.set(key, nowMs + (g?.route.repeat_interval ?? this.timingOf(entry).repeat_interval));
       }
     }
     return enqueue.length > 0 || remove.length > 0 ? this.state.commit({ enqueue, upsert, remove }) : [];
+  }
+
+  /** A firing, unmuted alert joins its groups. */
+  private join(a: TrackedAlert, owned: (a: TrackedAlert) => Matchable, check: Set<string>): void {
+    this.liveAlerts.add(a.fingerprint);
+    for (const p of this.place(a, owned)) {
+      let g = this.live.get(p.key);
+      if (g === undefined) {
+        g = { placement: p, fps: new Set() };
+        this.live.set(p.key, g);
+      }
+      g.fps.add(a.fingerprint);
+      check.add(p.key);
+    }
+  }
+
+  /** An alert that resolved, was muted or is gone leaves its groups. */
+  private leave(fp: string, check: Set<string>): void {
+    this.liveAlerts.delete(fp);
+    for (const p of this.placements.get(fp) ?? []) {
+      const g = this.live.get(p.key);
+      g?.fps.delete(fp);
+      if (g?.fps.size === 0) this.live.delete(p.key);
+      check.add(p.key);
+    }
   }
 
   /**
@@ -275,10 +335,10 @@ export class Dispatcher {
     inhibited: ReadonlyMap<string, { source: TrackedAlert; rule: number }>,
     mutes: ReadonlyMap<string, Mute>,
     ownership: Ownership,
-    groups: Map<string, Group>,
-  ): void {
+  ): Map<string, Group> {
+    const groups = new Map<string, Group>();
     const receiver = this.options.incidentReceiver;
-    if (receiver === undefined) return;
+    if (receiver === undefined) return groups;
     const bySource = new Map<string, { source: TrackedAlert; effects: TrackedAlert[] }>();
     for (const a of alerts) {
       const i = inhibited.get(a.fingerprint);
@@ -332,6 +392,7 @@ export class Dispatcher {
         });
       }
     }
+    return groups;
   }
 
   private notification(

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { Outcome } from '../notify/delivery.ts';
 import type { Notification, Queued } from '../notify/notification.ts';
 import type { DispatchStatePort, GroupLogEntry } from '../route/dispatch.ts';
 import type { Silence } from '../route/silences.ts';
@@ -55,7 +56,7 @@ interface Row {
 }
 
 /**
- * Notification state in SQLite (WAL, synchronous FULL), beside the alerts: the dispatcher's group log and the
+ * Notification state in SQLite (WAL, synchronous NORMAL), beside the alerts: the dispatcher's group log and the
  * outbox written in one transaction (a notification is either decided and queued, or neither), delivery
  * outcomes, and silences. Nothing queued is lost to a kill -9; a notification delivered but not yet marked
  * is sent again after a restart (at least once, with its incident key).
@@ -66,7 +67,10 @@ export class NotifyStore implements DispatchStatePort {
   constructor(path: string) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    // NORMAL, not FULL: in WAL mode a commit survives a kill -9 (it is in the OS's cache); only a power loss may
+    // drop the last commits, and then the dispatcher derives them again from the alert state (which is FULL):
+    // a notification may be sent twice, never lost. An fsync per dispatch would add milliseconds to every page.
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(schema);
   }
@@ -119,21 +123,24 @@ export class NotifyStore implements DispatchStatePort {
     }));
   }
 
-  delivered(id: number, atMs: number): void {
-    this.db.prepare('UPDATE outbox SET delivered_ms = ?, attempts = attempts + 1 WHERE id = ?').run(atMs, id);
-  }
-
-  retryAt(id: number, dueMs: number, error: string): void {
-    this.db
-      .prepare('UPDATE outbox SET due_ms = ?, attempts = attempts + 1, last_error = ? WHERE id = ?')
-      .run(dueMs, error, id);
-  }
-
-  /** Gives up on one notification the receiver refuses for good (kept, with the error, for the API). */
-  failed(id: number, atMs: number, error: string): void {
-    this.db
-      .prepare('UPDATE outbox SET failed_ms = ?, attempts = attempts + 1, last_error = ? WHERE id = ?')
-      .run(atMs, error, id);
+  /** Records delivery outcomes in one transaction. */
+  settle(outcomes: readonly Outcome[]): void {
+    const delivered = this.db.prepare(
+      'UPDATE outbox SET delivered_ms = ?, attempts = attempts + 1 WHERE id = ?',
+    );
+    const retry = this.db.prepare(
+      'UPDATE outbox SET due_ms = ?, attempts = attempts + 1, last_error = ? WHERE id = ?',
+    );
+    const failed = this.db.prepare(
+      'UPDATE outbox SET failed_ms = ?, attempts = attempts + 1, last_error = ? WHERE id = ?',
+    );
+    this.db.transaction(() => {
+      for (const o of outcomes) {
+        if (o.kind === 'delivered') delivered.run(o.atMs, o.id);
+        else if (o.kind === 'retry') retry.run(o.dueMs, o.error, o.id);
+        else failed.run(o.atMs, o.error, o.id);
+      }
+    })();
   }
 
   /** The newest outbox rows (delivered, waiting, failed), newest first. */
