@@ -102,6 +102,9 @@ describe('the alerter API and web page', () => {
     });
     expect((await call('/healthz')).status).toBe(503); // the store is unreachable
     expect((await call('/metrics')).status).toBe(200);
+    const runbooks = await call('/docs/runbooks.md');
+    expect(runbooks.status).toBe(200);
+    expect(await runbooks.text()).toContain('### LookoutNotificationsFailing');
   });
 
   it('filters alerts and validates filters', async () => {

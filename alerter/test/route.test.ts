@@ -318,6 +318,17 @@ describe('the dispatcher', () => {
     ]);
   });
 
+  it("the default tree sends the watchdog nowhere without a dead man's switch, tickets to no pager", () => {
+    const { d } = dispatcher();
+    const watchdog = alert('LookoutWatchdog', {}, { severity: 'info', firedAt: noon });
+    const ticket = alert(
+      'KafkaDiskUsedHigh',
+      { cluster: 'lab', broker: '1' },
+      { severity: 'ticket', firedAt: noon },
+    );
+    expect(told(d, [watchdog, ticket], [], ownership, noon + 60_000)).toEqual([]);
+  });
+
   it('refuses silences that end before they start or match everything', () => {
     const base = { createdBy: 'ops', comment: 'x' };
     expect(() => newSilence({ ...base, matchers: [parseMatcher('a="b"')], duration: 0 }, noon)).toThrow(

@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:http';
@@ -13,6 +15,8 @@ import type { Silence } from '../route/silences.ts';
 import type { OutboxRow } from '../store/notify.ts';
 import type { Caller } from './auth.ts';
 import { webPage } from './page.ts';
+
+const runbooks = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'runbooks.md');
 
 /** What the API reads and changes. */
 export interface AlerterView {
@@ -105,6 +109,10 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
 
   app.get('/', (_req, res) => {
     res.type('html').send(webPage);
+  });
+  // The runbooks notifications link to (`links.alerter` + `docs/runbooks.md#alert`).
+  app.get('/docs/runbooks.md', (_req, res) => {
+    res.type('text/markdown; charset=utf-8').sendFile(runbooks);
   });
   app.get('/api/alerts', (req, res) => {
     res.json({ alerts: listAlerts(req) });

@@ -103,7 +103,14 @@ export type NotifyConfig = z.output<typeof notifySchema>;
  * (or nowhere). No route per team: the owner comes from the catalog.
  */
 export function defaultRoute(receivers: Readonly<Record<string, unknown>>): RouteConfig {
-  const routes: RouteConfig[] = [];
+  const routes: RouteConfig[] = [
+    // The always-firing watchdog goes to a dead man's switch (a receiver named `watchdog`), or nowhere.
+    {
+      matchers: [parseMatcher('alertname="LookoutWatchdog"')],
+      receiver: 'watchdog' in receivers ? 'watchdog' : 'none',
+      repeat_interval: 5 * 60_000,
+    },
+  ];
   // A failing receiver is told about elsewhere: to the operators' mailbox, not (only) the pager it may be.
   if ('operators' in receivers)
     routes.push({
