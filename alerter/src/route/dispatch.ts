@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
 import { inQuietHours } from '../../../model/src/tenants.ts';
-import type { Labels } from '../../../model/src/labels.ts';
 import type { TrackedAlert } from '../../../rules/src/alert.ts';
-import type { EvidenceRow } from '../../../rules/src/evaluate.ts';
-import type {
-  IncidentView,
-  Notification,
-  NotifiedAlert,
-  Queued,
-  SuppressedAlert,
-} from '../notify/notification.ts';
+import type { Notification, Queued } from '../notify/notification.ts';
+import { composeNotification } from './compose.ts';
+import { groupLabels } from './group.ts';
+import type { Group, GroupLogEntry, Mute, Placement } from './group.ts';
+
+export type { GroupLogEntry, Mute } from './group.ts';
+import { incidentGroups } from './incidents.ts';
 import { Inhibitor } from './inhibit.ts';
 import type { InhibitRule } from './inhibit.ts';
 import type { Matchable } from './matchers.ts';
@@ -18,21 +16,6 @@ import { silencedBy } from './silences.ts';
 import type { Silence } from './silences.ts';
 import { routesFor } from './tree.ts';
 import type { Route, Timing } from './tree.ts';
-
-/** What the dispatcher remembers of a group it told a receiver about (durable: survives restarts). */
-export interface GroupLogEntry {
-  groupKey: string;
-  receiver: string;
-  queue: string;
-  routeId: string;
-  kind: Notification['kind'];
-  groupLabels: Labels;
-  tenant?: string;
-  /** Fingerprints of the alerts the last notification showed firing. */
-  firing: string[];
-  lastSentMs: number;
-  incidentKey: string;
-}
 
 /** Where the dispatcher keeps its log and puts notifications: both in one transaction. */
 export interface DispatchStatePort {
@@ -47,12 +30,6 @@ export interface ReceiverAddressing {
   to?: string[];
 }
 
-/** Why an alert is not notified. */
-export interface Mute {
-  silencedBy?: string;
-  inhibitedBy?: { fingerprint: string; alertname: string };
-}
-
 export interface DispatcherOptions {
   tree: Route;
   inhibit: readonly InhibitRule[];
@@ -63,46 +40,7 @@ export interface DispatcherOptions {
   links: Notification['links'];
 }
 
-interface Group {
-  key: string;
-  receiver: string;
-  queue: string;
-  route: Pick<Route, 'id' | 'group_wait' | 'group_interval' | 'repeat_interval'>;
-  kind: Notification['kind'];
-  labels: Labels;
-  tenant?: string;
-  alerts: TrackedAlert[];
-  incident?: IncidentView;
-}
-
-/** Where an alert goes: one group of one route. */
-type Placement = Pick<Group, 'key' | 'receiver' | 'queue' | 'route' | 'labels' | 'tenant'>;
-
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
-
-function groupLabels(by: readonly string[], labels: Labels): Labels {
-  if (by.includes('...')) return labels;
-  const out: Record<string, string> = {};
-  for (const l of by) if (labels[l] !== undefined) out[l] = labels[l];
-  return out;
-}
-
-/** An alert as a notification carries it; an incident's source goes without its description and evidence (they name every tenant's topics). */
-function notified(a: TrackedAlert, status: NotifiedAlert['status'], bare: boolean): NotifiedAlert {
-  const affected = bare ? undefined : a.affected;
-  const { description, ...rest } = a.annotations;
-  return {
-    fingerprint: a.fingerprint,
-    status,
-    labels: a.labels,
-    annotations: bare || description === undefined ? rest : { ...rest, description },
-    severity: a.severity,
-    value: a.value,
-    startsAtMs: a.firedAt ?? a.activeSince ?? 0,
-    ...(status === 'resolved' && a.resolvedAt !== undefined ? { endsAtMs: a.resolvedAt } : {}),
-    ...(affected === undefined || affected.length === 0 ? {} : { affected }),
-  };
-}
 
 /**
  * Turns alerts into notifications, Alertmanager-style but Kafka-aware and ownership-driven: silences and
@@ -193,7 +131,13 @@ export class Dispatcher {
       for (const fp of this.placements.keys()) if (!byFingerprint.has(fp)) this.placements.delete(fp);
     for (const [key, at] of this.checkAt) if (at <= nowMs) check.add(key);
 
-    const incidents = this.incidents(alerts, inhibited, mutes, ownership);
+    const incidents =
+      this.options.incidentReceiver === undefined
+        ? new Map<string, Group>()
+        : incidentGroups(alerts, inhibited, mutes, ownership, this.inhibitor, {
+            receiver: this.options.incidentReceiver,
+            timing: this.options.incidentTiming,
+          });
     for (const key of [...incidents.keys(), ...this.incidentKeys]) check.add(key);
     this.incidentKeys = new Set(incidents.keys());
 
@@ -255,7 +199,18 @@ export class Dispatcher {
         incidentKey: last?.incidentKey ?? hash(key),
       };
       enqueue.push(
-        this.notification(entry, firing, resolved, g?.incident, inhibited, byFingerprint, ownership, nowMs),
+        composeNotification({
+          entry,
+          firing,
+          resolved,
+          incident: g?.incident,
+          inhibited,
+          byFingerprint,
+          ownership,
+          to: this.options.receivers.get(entry.receiver)?.to,
+          links: this.options.links,
+          nowMs,
+        }),
       );
       if (fps.length === 0) {
         remove.push(key);
@@ -327,124 +282,5 @@ export class Dispatcher {
     const find = (r: Route): Route | undefined =>
       r.id === entry.routeId ? r : r.routes.map(find).find((x) => x !== undefined);
     return find(this.options.tree) ?? this.options.tree;
-  }
-
-  /** Platform incidents: one group per firing, unsilenced incident source and tenant it affects. */
-  private incidents(
-    alerts: readonly TrackedAlert[],
-    inhibited: ReadonlyMap<string, { source: TrackedAlert; rule: number }>,
-    mutes: ReadonlyMap<string, Mute>,
-    ownership: Ownership,
-  ): Map<string, Group> {
-    const groups = new Map<string, Group>();
-    const receiver = this.options.incidentReceiver;
-    if (receiver === undefined) return groups;
-    const bySource = new Map<string, { source: TrackedAlert; effects: TrackedAlert[] }>();
-    for (const a of alerts) {
-      const i = inhibited.get(a.fingerprint);
-      if (i === undefined || !this.inhibitor.isIncident(i.rule)) continue;
-      const entry = bySource.get(i.source.fingerprint) ?? { source: i.source, effects: [] };
-      entry.effects.push(a);
-      bySource.set(i.source.fingerprint, entry);
-    }
-    for (const a of alerts)
-      if (a.phase === 'firing' && !bySource.has(a.fingerprint) && this.inhibitor.isIncidentSource(a))
-        bySource.set(a.fingerprint, { source: a, effects: [] });
-    for (const { source, effects } of bySource.values()) {
-      if (source.phase !== 'firing' || mutes.get(source.fingerprint)?.silencedBy !== undefined) continue;
-      const cluster = source.labels.cluster ?? '';
-      // Topics the incident affects: the source's evidence, and the evidence of what it hides.
-      const topics = new Map<string, EvidenceRow[]>();
-      for (const row of [source, ...effects].flatMap((x) => x.affected ?? [])) {
-        const topic = row.labels.topic;
-        if (topic === undefined) continue;
-        const owner = ownership.ownerOf('topic', topic);
-        if (owner === '') continue;
-        const rows = topics.get(owner) ?? [];
-        if (!rows.some((r) => r.labels.topic === topic)) rows.push(row);
-        topics.set(owner, rows);
-      }
-      const held = new Map<string, IncidentView['held']>();
-      for (const e of effects) {
-        const owner = ownership.ownerOfLabels(e.labels);
-        if (owner === '' || !e.audience.includes('tenant')) continue;
-        const list = held.get(owner) ?? [];
-        list.push({ alertname: e.rule, labels: e.labels, summary: e.annotations.summary ?? e.rule });
-        held.set(owner, list);
-      }
-      for (const tenant of new Set([...topics.keys(), ...held.keys()])) {
-        const key = JSON.stringify(['incident', receiver, tenant, source.fingerprint]);
-        groups.set(key, {
-          key,
-          receiver,
-          queue: `${receiver}/${tenant}`,
-          route: { id: 'incident', ...this.options.incidentTiming },
-          kind: 'incident',
-          labels: { alertname: source.rule, cluster },
-          tenant,
-          alerts: [source],
-          incident: {
-            summary: source.annotations.summary ?? source.rule,
-            cluster,
-            topics: topics.get(tenant) ?? [],
-            held: held.get(tenant) ?? [],
-          },
-        });
-      }
-    }
-    return groups;
-  }
-
-  private notification(
-    entry: GroupLogEntry,
-    firing: readonly TrackedAlert[],
-    resolved: readonly TrackedAlert[],
-    incident: IncidentView | undefined,
-    inhibited: ReadonlyMap<string, { source: TrackedAlert }>,
-    byFingerprint: ReadonlyMap<string, TrackedAlert>,
-    ownership: Ownership,
-    nowMs: number,
-  ): Notification {
-    const tenant = entry.tenant;
-    const view = (a: TrackedAlert): TrackedAlert =>
-      tenant === undefined ? a : ownership.forTenant(a, tenant);
-    const suppressed: SuppressedAlert[] = [];
-    if (tenant === undefined) {
-      const shown = new Set(firing.map((a) => a.fingerprint));
-      for (const [fp, i] of inhibited) {
-        if (!shown.has(i.source.fingerprint)) continue;
-        const hidden = byFingerprint.get(fp);
-        if (hidden === undefined) continue;
-        suppressed.push({
-          alertname: hidden.rule,
-          labels: hidden.labels,
-          summary: hidden.annotations.summary ?? hidden.rule,
-          ...(hidden.affected === undefined ? {} : { affected: hidden.affected }),
-        });
-      }
-    }
-    const to =
-      tenant !== undefined
-        ? (ownership.tenant(tenant)?.contacts ?? [])
-        : this.options.receivers.get(entry.receiver)?.to;
-    return {
-      receiver: entry.receiver,
-      queue: entry.queue,
-      groupKey: entry.groupKey,
-      incidentKey: entry.incidentKey,
-      kind: entry.kind,
-      status: firing.length > 0 ? 'firing' : 'resolved',
-      groupLabels: entry.groupLabels,
-      ...(tenant === undefined ? {} : { tenant }),
-      ...(to === undefined ? {} : { to }),
-      alerts: [
-        ...firing.map((a) => notified(view(a), 'firing', entry.kind === 'incident')),
-        ...resolved.map((a) => notified(view(a), 'resolved', entry.kind === 'incident')),
-      ],
-      suppressed,
-      ...(incident === undefined ? {} : { incident }),
-      createdAtMs: nowMs,
-      links: this.options.links,
-    };
   }
 }
