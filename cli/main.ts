@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { alertCommand } from './alert.ts';
 import { collectCommand } from './collect.ts';
+import { dashboardsCommand } from './dashboards.ts';
 import { demoCommand } from './demo.ts';
 import { labCommand } from './lab.ts';
 import { rulesCommand } from './rules.ts';
@@ -17,6 +18,7 @@ const program = new Command('lookout')
   .addCommand(alertCommand())
   .addCommand(silenceCommand())
   .addCommand(tenantsCommand())
+  .addCommand(dashboardsCommand())
   .addCommand(demoCommand())
   .addCommand(schemaCommand());
 
