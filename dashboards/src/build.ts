@@ -1,11 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { brokerDetail } from './broker.ts';
 import { clusterOverview } from './cluster.ts';
+import { probeDashboard } from './probe.ts';
 
 /** Every dashboard Lookout ships. */
 export function dashboards(): dashboard.Dashboard[] {
-  return [clusterOverview().build()];
+  return [clusterOverview().build(), brokerDetail().build(), probeDashboard().build()];
 }
 
 /** The committed output folder. */

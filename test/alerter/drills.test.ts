@@ -190,8 +190,19 @@ describe('alerting and notification drills on the lab', () => {
     const admin = labKafka('drill-admin').admin();
     await admin.connect();
     await admin.createTopics({
-      waitForLeaders: true,
       topics: topics.map((t) => ({ ...t, numPartitions: 3, replicationFactor: 3 })),
+    });
+    // Leaders, waited for here: right after a broker restart the metadata may still answer "unknown topic"
+    // (kafkajs's own waitForLeaders throws on that instead of retrying).
+    await until('the topics to have leaders', 60_000, async () => {
+      try {
+        const { topics: meta } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+        return meta.every((t) => t.partitions.length === 3 && t.partitions.every((p) => p.leader >= 0))
+          ? true
+          : undefined;
+      } catch {
+        return undefined;
+      }
     });
     try {
       return await use();

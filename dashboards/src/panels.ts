@@ -1,0 +1,67 @@
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { datasource } from './influxql.ts';
+
+/** Absolute thresholds: `[from, color]` steps, the first from null. */
+export const steps = (...values: [number | null, string][]): dashboard.ThresholdsConfigBuilder =>
+  new dashboard.ThresholdsConfigBuilder()
+    .mode(dashboard.ThresholdsMode.Absolute)
+    .steps(values.map(([value, color]) => ({ value, color })));
+
+/** A single-value panel (the last value of the range). */
+export function statPanel(title: string, q: cog.Builder<cog.Dataquery>, unit = 'none'): stat.PanelBuilder {
+  return new stat.PanelBuilder()
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']))
+    .title(title)
+    .datasource(datasource)
+    .withTarget(q)
+    .unit(unit)
+    .height(4)
+    .span(4);
+}
+
+/** A time series panel of one or more queries. */
+export function seriesPanel(
+  title: string,
+  unit: string,
+  ...queries: cog.Builder<cog.Dataquery>[]
+): timeseries.PanelBuilder {
+  const p = new timeseries.PanelBuilder().title(title).datasource(datasource).unit(unit).height(8).span(12);
+  for (const q of queries) p.withTarget(q);
+  return p;
+}
+
+/** A template variable of a tag's values (within the chosen cluster, for tags other than cluster). */
+export function tagVariable(
+  name: string,
+  label: string,
+  measurement: string,
+  options: { multi?: boolean } = {},
+): dashboard.QueryVariableBuilder {
+  const where = name === 'cluster' ? '' : ' WHERE "cluster" =~ /^$cluster$/';
+  return new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .datasource(datasource)
+    .query(`SHOW TAG VALUES FROM "${measurement}" WITH KEY = "${name}"${where}`)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(options.multi ?? false)
+    .includeAll(options.multi ?? false);
+}
+
+/** A Lookout dashboard: its uid and title, tagged, refreshed every 30 s, over the last `from` (e.g. `now-6h`). */
+export function lookoutDashboard(
+  title: string,
+  uid: string,
+  from: string,
+  ...tags: string[]
+): dashboard.DashboardBuilder {
+  return new dashboard.DashboardBuilder(`Lookout · ${title}`)
+    .uid(uid)
+    .tags(['lookout', 'kafka', ...tags])
+    .time({ from, to: 'now' })
+    .refresh('30s');
+}
