@@ -62,6 +62,17 @@ function lagNotification(extra: Partial<Notification> = {}): Notification {
   };
 }
 
+/** A sender to a plain SMTP server on this machine. */
+const localSmtp = (port: number) =>
+  smtpSender({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    requireTls: false,
+    from: 'lookout@example.com',
+    timeoutMs: 5_000,
+  });
+
 describe('email through nodemailer to a real SMTP server', () => {
   let smtp: SmtpCatcher;
   beforeAll(async () => {
@@ -70,14 +81,7 @@ describe('email through nodemailer to a real SMTP server', () => {
   afterAll(() => smtp.close());
 
   it('sends text and HTML with severity and object in the subject and the evidence in the body', async () => {
-    const sender = smtpSender({
-      host: '127.0.0.1',
-      port: smtp.port,
-      secure: false,
-      requireTls: false,
-      from: 'lookout@example.com',
-      timeoutMs: 5_000,
-    });
+    const sender = localSmtp(smtp.port);
     await sender.send(lagNotification(), 7);
     sender.close();
     const mail = await until('the mail', 5_000, () => smtp.mails[0]);
@@ -98,14 +102,7 @@ describe('email through nodemailer to a real SMTP server', () => {
 
   it('an incident email names only the incident and the tenant’s own topics; resolved says it is over', async () => {
     smtp.mails.length = 0;
-    const sender = smtpSender({
-      host: '127.0.0.1',
-      port: smtp.port,
-      secure: false,
-      requireTls: false,
-      from: 'lookout@example.com',
-      timeoutMs: 5_000,
-    });
+    const sender = localSmtp(smtp.port);
     const incident = lagNotification({
       kind: 'incident',
       groupLabels: { alertname: 'KafkaBrokerDown', cluster: 'lab' },
@@ -153,14 +150,7 @@ describe('email through nodemailer to a real SMTP server', () => {
 
   it('a refused connection is told apart from other failures', async () => {
     const [port] = await freePorts(1);
-    const sender = smtpSender({
-      host: '127.0.0.1',
-      port: port ?? 1,
-      secure: false,
-      requireTls: false,
-      from: 'lookout@example.com',
-      timeoutMs: 2_000,
-    });
+    const sender = localSmtp(port ?? 1);
     const err = await sender.send(lagNotification(), 1).catch((e: unknown) => e);
     sender.close();
     expect(err).toBeInstanceOf(DeliveryError);

@@ -83,8 +83,3 @@ export function matches(m: Matcher, alert: Matchable): boolean {
 export function matchesAll(ms: readonly Matcher[], alert: Matchable): boolean {
   return ms.every((m) => matches(m, alert));
 }
-
-/** A matcher as text again (`name=~"re"`). */
-export function formatMatcher(m: Matcher): string {
-  return `${m.name}${m.op}${JSON.stringify(m.value)}`;
-}

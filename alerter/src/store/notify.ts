@@ -167,16 +167,6 @@ export class NotifyStore implements DispatchStatePort {
     });
   }
 
-  /** Undelivered notifications per queue. */
-  backlog(): Map<string, number> {
-    const rows = this.db
-      .prepare(
-        'SELECT queue, COUNT(*) AS n FROM outbox WHERE delivered_ms IS NULL AND failed_ms IS NULL GROUP BY queue',
-      )
-      .all() as { queue: string; n: number }[];
-    return new Map(rows.map((r) => [r.queue, r.n]));
-  }
-
   /** Forgets delivered and failed notifications older than `beforeMs`. */
   prune(beforeMs: number): void {
     this.db
