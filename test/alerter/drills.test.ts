@@ -190,6 +190,7 @@ describe('alerting and notification drills on the lab', () => {
     const admin = labKafka('drill-admin').admin();
     await admin.connect();
     await admin.createTopics({
+      waitForLeaders: false, // kafkajs's default (true) throws on "unknown topic"; leaders are awaited below
       topics: topics.map((t) => ({ ...t, numPartitions: 3, replicationFactor: 3 })),
     });
     // Leaders, waited for here: right after a broker restart the metadata may still answer "unknown topic"
