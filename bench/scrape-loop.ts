@@ -3,7 +3,7 @@
 import { jmxMetrics } from '../model/src/jmx.ts';
 import { fetchBounded } from '../collector/src/http-body.ts';
 import { buildNameIndex } from '../collector/src/jmx-names.ts';
-import { encodeLines } from '../collector/src/line-protocol.ts';
+import { encodeLines } from '../model/src/line-protocol.ts';
 import { mapExposition } from '../collector/src/sources/jmx-text.ts';
 
 const [url = '', warmupS = '5', windowS = '20', intervalS = '1'] = process.argv.slice(2);

@@ -1,5 +1,5 @@
 import type { Sample } from '../model/src/sample.ts';
-import { encodeLines } from '../collector/src/line-protocol.ts';
+import { encodeLines } from '../model/src/line-protocol.ts';
 import { batchSize, writeBatches } from '../collector/src/sink/batches.ts';
 import { connectInflux, writeLineProtocol } from '../collector/src/sink/influx.ts';
 import { startBenchInflux } from './influxd.ts';

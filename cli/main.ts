@@ -8,6 +8,7 @@ import { rulesCommand } from './rules.ts';
 import { schemaCommand } from './schema.ts';
 import { silenceCommand } from './silence.ts';
 import { tenantsCommand } from './tenants.ts';
+import { receiverCommand, trafficCommand } from './traffic.ts';
 
 const program = new Command('lookout')
   .description('Metrics and alerting for shared, multi-tenant Kafka platforms')
@@ -20,6 +21,8 @@ const program = new Command('lookout')
   .addCommand(tenantsCommand())
   .addCommand(dashboardsCommand())
   .addCommand(demoCommand())
+  .addCommand(trafficCommand())
+  .addCommand(receiverCommand())
   .addCommand(schemaCommand());
 
 // `lookout lab status | head` closes the pipe early: that is not an error.

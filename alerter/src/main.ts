@@ -8,7 +8,8 @@ import type { AlerterSetup } from './config.ts';
 import { Engine, withOverrides } from './engine/engine.ts';
 import type { EvaluationReport } from './engine/engine.ts';
 import { startSchedule } from './engine/schedule.ts';
-import { influxQueryPort, influxRawReader } from './query/influx.ts';
+import { influxLineWriter, influxQueryPort, influxRawReader } from './query/influx.ts';
+import { AlertEvents } from './events.ts';
 import type { InfluxSource } from './query/influx.ts';
 import { windowCachePort } from './query/window-cache.ts';
 import type { CacheStats } from './query/window-cache.ts';
@@ -99,6 +100,9 @@ export async function startAlerter(
     undefined,
     () => [...tenants.problems(), ...notify.problems()],
   );
+  const events = new AlertEvents(influxLineWriter(influxSource(setup)), (labels) =>
+    tenants.current().ownership.ownerOfLabels(labels),
+  );
   const metrics = createAlerterMetrics();
   let last: EvaluationReport | undefined;
   const schedule = startSchedule({
@@ -115,6 +119,15 @@ export async function startAlerter(
       for (const t of report.transitions)
         log.info({ rule: t.rule, fingerprint: t.fingerprint, from: t.from, to: t.to }, 'alert');
       notify.dispatch(clock());
+      events.record(report.transitions);
+      await events
+        .flush()
+        .catch((err: unknown) =>
+          log.warn(
+            { error: (err as Error).message, waiting: events.backlog() },
+            'alert events not written yet',
+          ),
+        );
     },
   });
   const operatorToken = setup.secrets.operatorToken;

@@ -1,6 +1,6 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { metric } from './influxql.ts';
-import { lookoutDashboard, seriesPanel, statPanel, steps, tagVariable } from './panels.ts';
+import { alertAnnotations, lookoutDashboard, seriesPanel, statPanel, steps, tagVariable } from './panels.ts';
 import { ruleThreshold } from './thresholds.ts';
 
 /** Broker detail (`lookout-broker`): one broker's partitions, throughput, request latency, handlers, disk, JVM. */
@@ -9,6 +9,7 @@ export function brokerDetail(): dashboard.DashboardBuilder {
     q.whereVariable('cluster', 'cluster').whereVariable('broker', 'broker');
   return lookoutDashboard('Broker', 'lookout-broker', 'now-6h')
     .withVariable(tagVariable('cluster', 'Cluster', 'cluster'))
+    .annotation(alertAnnotations('cluster'))
     .withVariable(tagVariable('broker', 'Broker', 'broker'))
     .withPanel(statPanel('Leader partitions', one(metric('broker', 'leader_count')).whole()))
     .withPanel(statPanel('Replicas', one(metric('broker', 'partition_count')).whole()))

@@ -3,11 +3,21 @@ import { join } from 'node:path';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { brokerDetail } from './broker.ts';
 import { clusterOverview } from './cluster.ts';
+import { consumersDashboard } from './consumers.ts';
 import { probeDashboard } from './probe.ts';
+import { tenantDashboard } from './tenant.ts';
+import { topicsDashboard } from './topics.ts';
 
 /** Every dashboard Lookout ships. */
 export function dashboards(): dashboard.Dashboard[] {
-  return [clusterOverview().build(), brokerDetail().build(), probeDashboard().build()];
+  return [
+    clusterOverview(),
+    brokerDetail(),
+    topicsDashboard(),
+    consumersDashboard(),
+    tenantDashboard(),
+    probeDashboard(),
+  ].map((d) => d.build());
 }
 
 /** The committed output folder. */

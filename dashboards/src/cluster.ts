@@ -1,6 +1,6 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { metric } from './influxql.ts';
-import { lookoutDashboard, seriesPanel, statPanel, steps, tagVariable } from './panels.ts';
+import { alertAnnotations, lookoutDashboard, seriesPanel, statPanel, steps, tagVariable } from './panels.ts';
 import { ruleThreshold } from './thresholds.ts';
 
 /** Cluster overview (`lookout-cluster`): brokers, controller, partition health, throughput, latency, disk. */
@@ -9,6 +9,7 @@ export function clusterOverview(): dashboard.DashboardBuilder {
     q.whereVariable('cluster', 'cluster');
   return lookoutDashboard('Cluster overview', 'lookout-cluster', 'now-6h')
     .withVariable(tagVariable('cluster', 'Cluster', 'cluster'))
+    .annotation(alertAnnotations('cluster'))
     .withPanel(
       statPanel('Brokers registered', inCluster(metric('cluster', 'brokers_registered')).whole()).thresholds(
         steps([null, 'red'], [1, 'green']),

@@ -23,17 +23,19 @@ const quote = (name: string): string => `"${name.replaceAll('"', '\\"')}"`;
 /**
  * A small InfluxQL builder on the SDK's custom-query pattern (the SDK has no InfluxDB query type). Measurements,
  * fields and tags are named through the catalog, never typed as strings; every query is bounded by
- * `$timeFilter`, and time series are bucketed by `$__interval`.
+ * `$timeFilter`, and time series are bucketed by `$__interval` (or a fixed interval).
  */
 export class InfluxQuery<M extends MeasurementName> implements cog.Builder<InfluxDataquery> {
-  private selector: Selector = 'last';
+  private selector: Selector | 'raw' = 'last';
   private readonly filters: string[] = [];
   private groupTags: string[] = [];
-  private bucketed = true;
+  private bucket: string | undefined = '$__interval';
   private format: 'time_series' | 'table' = 'time_series';
   private aliasText: string | undefined;
   private ref = 'A';
-  private outer: Selector | undefined;
+  private outer: { selector: Selector; tags: string[] } | undefined;
+  private extra: string[] = [];
+  private policyName: string | undefined;
 
   constructor(
     private readonly measurement: M,
@@ -46,9 +48,27 @@ export class InfluxQuery<M extends MeasurementName> implements cog.Builder<Influ
     return this;
   }
 
-  /** Sums (or otherwise combines) the per-series values of each bucket across series: a subquery. */
-  across(selector: Selector): this {
-    this.outer = selector;
+  /** The points themselves, unaggregated (tables and annotations): `columns` may add fields and tags. */
+  raw(): this {
+    this.selector = 'raw';
+    this.bucket = undefined;
+    return this;
+  }
+
+  /** Further fields in the same SELECT (same aggregation), each named after itself: table columns. */
+  columns(...names: (FieldName<M> | string)[]): this {
+    const spec = catalog[this.measurement];
+    for (const n of names)
+      if (!(n in spec.fields) && !(spec.tags as readonly string[]).includes(n))
+        throw new Error(`${this.measurement} has no field or tag ${n}`);
+    this.extra = names;
+    return this;
+  }
+
+  /** Combines the per-series values of each bucket across series (a subquery), keeping `tags` apart. */
+  across(selector: Selector, ...tags: string[]): this {
+    for (const t of tags) this.checkTag(t);
+    this.outer = { selector, tags };
     return this;
   }
 
@@ -67,7 +87,20 @@ export class InfluxQuery<M extends MeasurementName> implements cog.Builder<Influ
 
   /** One value per series over the whole time range (stats, tables) instead of buckets. */
   whole(): this {
-    this.bucketed = false;
+    this.bucket = undefined;
+    return this;
+  }
+
+  /** Buckets of a fixed interval (`1d`) instead of Grafana's `$__interval`. */
+  every(interval: string): this {
+    if (!/^[1-9][0-9]*[smhdw]$/.test(interval)) throw new Error(`not an InfluxQL interval: ${interval}`);
+    this.bucket = interval;
+    return this;
+  }
+
+  /** Reads a retention policy other than the default (e.g. the daily `volume` rollup). */
+  policy(name: string): this {
+    this.policyName = name;
     return this;
   }
 
@@ -94,15 +127,30 @@ export class InfluxQuery<M extends MeasurementName> implements cog.Builder<Influ
   /** The InfluxQL text, with Grafana's macros. */
   text(): string {
     const where = [...this.filters, '$timeFilter'].join(' AND ');
-    const fn = (s: Selector, arg: string): string =>
-      s === 'non_negative_derivative' ? `non_negative_derivative(last(${arg}), 1s)` : `${s}(${arg})`;
-    const groups = [...(this.bucketed ? ['time($__interval)'] : []), ...this.groupTags.map(quote)];
+    const fn = (s: Selector | 'raw', arg: string): string =>
+      s === 'raw'
+        ? arg
+        : s === 'non_negative_derivative'
+          ? `non_negative_derivative(last(${arg}), 1s)`
+          : `${s}(${arg})`;
+    const selected =
+      this.extra.length === 0
+        ? `${fn(this.selector, quote(this.field))} AS "value"`
+        : [this.field, ...this.extra].map((f) => `${fn(this.selector, quote(f))} AS ${quote(f)}`).join(', ');
+    const time = this.bucket === undefined ? [] : [`time(${this.bucket})`];
+    const groups = this.selector === 'raw' ? [] : [...time, ...this.groupTags.map(quote)];
     const groupBy = groups.length === 0 ? '' : ` GROUP BY ${groups.join(', ')}`;
-    const fill = this.bucketed ? ' fill(none)' : '';
-    const inner = `SELECT ${fn(this.selector, quote(this.field))} AS "value" FROM ${quote(this.measurement)} WHERE ${where}${groupBy}${fill}`;
+    const fill = time.length > 0 && this.selector !== 'raw' ? ' fill(none)' : '';
+    const from =
+      this.policyName === undefined
+        ? quote(this.measurement)
+        : `${quote(this.policyName)}.${quote(this.measurement)}`;
+    const order = this.selector === 'raw' ? ' ORDER BY time DESC LIMIT 1000' : '';
+    const inner = `SELECT ${selected} FROM ${from} WHERE ${where}${groupBy}${fill}${order}`;
     if (this.outer === undefined) return inner;
-    const outerGroups = this.bucketed ? ' GROUP BY time($__interval) fill(none)' : '';
-    return `SELECT ${this.outer}("value") AS "value" FROM (${inner}) WHERE $timeFilter${outerGroups}`;
+    const outerGroups = [...time, ...this.outer.tags.map(quote)];
+    const outerBy = outerGroups.length === 0 ? '' : ` GROUP BY ${outerGroups.join(', ')}`;
+    return `SELECT ${this.outer.selector}("value") AS "value" FROM (${inner}) WHERE $timeFilter${outerBy}${fill}`;
   }
 
   build(): InfluxDataquery {

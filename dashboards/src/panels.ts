@@ -2,8 +2,9 @@ import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { datasource } from './influxql.ts';
+import { datasource, metric } from './influxql.ts';
 
 /** Absolute thresholds: `[from, color]` steps, the first from null. */
 export const steps = (...values: [number | null, string][]): dashboard.ThresholdsConfigBuilder =>
@@ -39,17 +40,51 @@ export function tagVariable(
   name: string,
   label: string,
   measurement: string,
-  options: { multi?: boolean } = {},
+  options: { multi?: boolean; within?: string[] } = {},
 ): dashboard.QueryVariableBuilder {
-  const where = name === 'cluster' ? '' : ' WHERE "cluster" =~ /^$cluster$/';
-  return new dashboard.QueryVariableBuilder(name)
-    .label(label)
+  // Within the chosen cluster, and within the other variables named (a tenant's groups, a group's topics).
+  const within = name === 'cluster' ? [] : ['cluster', ...(options.within ?? [])];
+  const where = within.length === 0 ? '' : ` WHERE ${within.map((v) => `"${v}" =~ /^$${v}$/`).join(' AND ')}`;
+  return (
+    new dashboard.QueryVariableBuilder(name)
+      .label(label)
+      .datasource(datasource)
+      .query(`SHOW TAG VALUES FROM "${measurement}" WITH KEY = "${name}"${where}`)
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+      .sort(dashboard.VariableSort.AlphabeticalAsc)
+      .multi(options.multi ?? false)
+      .includeAll(options.multi ?? false)
+      // "All" matches every value, the empty one included (a group without an owner), not a list of those seen.
+      .allValue('.*')
+  );
+}
+
+/** A table panel of one query's rows. */
+export function tablePanel(title: string, q: cog.Builder<cog.Dataquery>): table.PanelBuilder {
+  return new table.PanelBuilder().title(title).datasource(datasource).withTarget(q).height(8).span(12);
+}
+
+/**
+ * The alerter's alert transitions (`alert_event`) as annotations, within the chosen cluster (and tenant, on
+ * dashboards that have one).
+ */
+export function alertAnnotations(...variables: ('cluster' | 'tenant')[]): dashboard.AnnotationQueryBuilder {
+  let q = metric('alert_event', 'text').raw().columns('phase', 'alertname', 'severity', 'tenant').asTable();
+  for (const v of variables) q = q.whereVariable(v, v);
+  return new dashboard.AnnotationQueryBuilder()
+    .name('Lookout alerts')
     .datasource(datasource)
-    .query(`SHOW TAG VALUES FROM "${measurement}" WITH KEY = "${name}"${where}`)
-    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-    .sort(dashboard.VariableSort.AlphabeticalAsc)
-    .multi(options.multi ?? false)
-    .includeAll(options.multi ?? false);
+    .enable(true)
+    .iconColor('red')
+    .target(q)
+    .mappings({
+      text: new dashboard.AnnotationEventFieldMappingBuilder()
+        .source(dashboard.AnnotationEventFieldSource.Field)
+        .value('text'),
+      tags: new dashboard.AnnotationEventFieldMappingBuilder()
+        .source(dashboard.AnnotationEventFieldSource.Field)
+        .value('alertname'),
+    });
 }
 
 /** A Lookout dashboard: its uid and title, tagged, refreshed every 30 s, over the last `from` (e.g. `now-6h`). */

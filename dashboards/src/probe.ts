@@ -1,13 +1,15 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { metric } from './influxql.ts';
-import { lookoutDashboard, seriesPanel, steps, tagVariable } from './panels.ts';
+import { alertAnnotations, lookoutDashboard, seriesPanel, steps, tagVariable } from './panels.ts';
 
-/** Probe and SLO (`lookout-probe`): the synthetic probe's availability and end-to-end latency per broker. */
+/** Probe and SLO (`lookout-probe`): the synthetic probe's availability and end-to-end latency per broker (all by default). */
 export function probeDashboard(): dashboard.DashboardBuilder {
   const inCluster = <Q extends { whereVariable(tag: string, v: string): Q }>(q: Q): Q =>
-    q.whereVariable('cluster', 'cluster');
+    q.whereVariable('cluster', 'cluster').whereVariable('broker', 'broker');
   return lookoutDashboard('Probe and SLO', 'lookout-probe', 'now-24h', 'slo')
     .withVariable(tagVariable('cluster', 'Cluster', 'cluster'))
+    .withVariable(tagVariable('broker', 'Broker', 'probe', { multi: true }))
+    .annotation(alertAnnotations('cluster'))
     .withPanel(
       seriesPanel(
         'Availability (acked / sent) per broker',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dashboards, staleDashboards, writeDashboards } from '../src/build.ts';
 import { metric } from '../src/influxql.ts';
+import { loadRules } from '../../rules/src/load.ts';
 import type { InfluxDataquery } from '../src/influxql.ts';
 
 describe('dashboards as code', () => {
@@ -42,6 +43,46 @@ describe('dashboards as code', () => {
       'SELECT last("partitions") AS "value" FROM "cluster" WHERE $timeFilter',
     );
     expect(() => metric('cluster', 'partitions').groupBy('broker')).toThrow('cluster has no tag broker');
+    expect(
+      metric('partition_offsets', 'messages_per_s')
+        .select('mean')
+        .whereVariable('tenant', 'tenant')
+        .groupBy('topic', 'partition')
+        .across('sum', 'topic')
+        .text(),
+    ).toBe(
+      'SELECT sum("value") AS "value" FROM (SELECT mean("messages_per_s") AS "value" FROM "partition_offsets" WHERE "tenant" =~ /^$tenant$/ AND $timeFilter GROUP BY time($__interval), "topic", "partition" fill(none)) WHERE $timeFilter GROUP BY time($__interval), "topic" fill(none)',
+    );
+    expect(metric('topic_volume', 'messages').policy('volume').select('sum').every('1d').text()).toBe(
+      'SELECT sum("messages") AS "value" FROM "volume"."topic_volume" WHERE $timeFilter GROUP BY time(1d) fill(none)',
+    );
+    expect(metric('alert_event', 'text').raw().columns('alertname').text()).toBe(
+      'SELECT "text" AS "text", "alertname" AS "alertname" FROM "alert_event" WHERE $timeFilter ORDER BY time DESC LIMIT 1000',
+    );
+    expect(() => metric('topic', 'partitions').columns('nope')).toThrow('topic has no field or tag nope');
+    expect(() => metric('topic', 'partitions').every('1 day')).toThrow('not an InfluxQL interval');
+  });
+
+  it('every dashboard link of the rule pack opens a dashboard that exists, with variables it has', () => {
+    const loaded = loadRules([join(import.meta.dirname, '..', '..', 'rules', 'kafka')]);
+    const byUid = new Map(dashboards().map((d) => [d.uid, d]));
+    const links = loaded.rules.flatMap((r) =>
+      r.annotations.dashboard === undefined ? [] : [r.annotations.dashboard],
+    );
+    expect(links.length).toBeGreaterThan(20);
+    for (const link of links) {
+      const url = new URL(link, 'http://grafana');
+      const uid = /^\/d\/([^/]+)/.exec(url.pathname)?.[1];
+      const d = byUid.get(uid);
+      expect(d, link).toBeDefined();
+      const names = (d?.templating?.list ?? []).map((v) => `var-${v.name}`);
+      for (const key of url.searchParams.keys()) expect(names, link).toContain(key);
+    }
+  });
+
+  it('shows the alerter’s alert events as annotations on every dashboard', () => {
+    for (const d of dashboards())
+      expect(JSON.stringify(d.annotations), d.uid).toContain('FROM \\"alert_event\\"');
   });
 
   it('colors disk panels at the rule pack’s thresholds, read from rules/', () => {

@@ -299,6 +299,19 @@ export const catalog = {
       ),
     },
   },
+  alert_event: {
+    help: "The alerter's alert transitions (written by the alerter, not the collector): one point when an alert starts firing and one when it resolves; dashboards show them as annotations. `tenant` is the owner of the alert's topic or group, empty for platform alerts.",
+    tags: ['cluster', 'alertname', 'severity', 'tenant'],
+    fields: {
+      phase: gauge('string', 'phase', 'firing or resolved.'),
+      text: gauge(
+        'string',
+        'text',
+        'One line: the alert, its phase and the object it is about (broker, topic, group).',
+      ),
+      fingerprint: gauge('string', 'id', 'The alert instance’s fingerprint (stable across its transitions).'),
+    },
+  },
   jmx_extra: {
     help: "Exporter metrics outside the catalog that a cluster's config keeps (`jmx.keep`); the exposition's own labels become further tags.",
     tags: ['cluster', 'broker', 'source', 'metric'],
@@ -319,6 +332,9 @@ export const catalog = {
     },
   },
 } as const satisfies Record<string, MeasurementSpec>;
+
+/** The retention policy of the daily volume rollup (`topic_volume`), and how long it is kept. */
+export const volumePolicy = { name: 'volume', durationHours: 400 * 24 };
 
 /** A measurement's name. */
 export type MeasurementName = keyof typeof catalog;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { catalog } from '../../model/src/catalog.ts';
 import { jmxMetrics } from '../../model/src/jmx.ts';
 import { buildNameIndex } from '../../collector/src/jmx-names.ts';
-import { encodeLines } from '../../collector/src/line-protocol.ts';
+import { encodeLines } from '../../model/src/line-protocol.ts';
 import { connectInflux, writeLineProtocol } from '../../collector/src/sink/influx.ts';
 import { runSource } from '../../collector/src/source.ts';
 import { jmxTextSource } from '../../collector/src/sources/jmx-text.ts';

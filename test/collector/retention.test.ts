@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeLines } from '../../collector/src/line-protocol.ts';
+import { encodeLines } from '../../model/src/line-protocol.ts';
 import { applyRetention, connectInflux, writeLineProtocol } from '../../collector/src/sink/influx.ts';
 import { planRetention } from '../../collector/src/sink/retention.ts';
 import { currentLab, uniqueName } from '../lab/lab.ts';

@@ -152,3 +152,21 @@ export function influxRawReader(source: InfluxSource): RawReader {
     return out;
   };
 }
+
+/** Writes a line-protocol body (ms timestamps) to the alerter's database; rejects when it was not stored. */
+export function influxLineWriter(source: InfluxSource): (body: string) => Promise<void> {
+  return async (body) => {
+    const params = new URLSearchParams({ db: source.database, precision: 'ms' });
+    if (source.username !== undefined) {
+      params.set('u', source.username);
+      params.set('p', source.password ?? '');
+    }
+    const res = await fetch(new URL(`/write?${params.toString()}`, source.url), {
+      method: 'POST',
+      body,
+      signal: AbortSignal.timeout(source.timeoutMs ?? 10_000),
+    });
+    if (res.status !== 204)
+      throw new Error(`InfluxDB at ${new URL(source.url).host} answered ${res.status} to a write`);
+  };
+}

@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Sample } from '../../../model/src/sample.ts';
-import { encodeLines } from '../line-protocol.ts';
+import { encodeLines } from '../../../model/src/line-protocol.ts';
 import type { WriteOutcome } from './influx.ts';
 
 /** Writes one line-protocol batch of `points` points somewhere (InfluxDB, the spool, memory in tests). */

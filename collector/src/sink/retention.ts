@@ -1,4 +1,4 @@
-import { catalog } from '../../../model/src/catalog.ts';
+import { catalog, volumePolicy } from '../../../model/src/catalog.ts';
 import type { MeasurementSpec } from '../../../model/src/catalog.ts';
 import { formatDuration } from '../../../model/src/duration.ts';
 
@@ -14,9 +14,6 @@ export interface RetentionPlan {
   /** `resample`: the RESAMPLE clause, when the query recomputes past intervals. */
   queries: { name: string; select: string; resample?: string }[];
 }
-
-/** The retention policy of the daily volume rollup, and how long it is kept. */
-export const volumePolicy = { name: 'volume', durationHours: 400 * 24 };
 
 /** Measurements written only by continuous queries: no downsampled copy of them. */
 const rollups = new Set(['topic_volume']);

@@ -1,6 +1,6 @@
-import { catalog } from '../../model/src/catalog.ts';
-import type { MeasurementSpec } from '../../model/src/catalog.ts';
-import type { Sample } from '../../model/src/sample.ts';
+import { catalog } from './catalog.ts';
+import type { MeasurementSpec } from './catalog.ts';
+import type { Sample } from './sample.ts';
 
 const needsKeyEscape = /[,= \\]/;
 const escapeKey = (s: string): string =>
