@@ -10,7 +10,10 @@ export default defineConfig({
       {
         // Pure cores and module tests: no servers (`npx vitest run --project unit`).
         extends: true,
-        test: { name: 'unit', include: ['{model,collector,rules,alerter,dashboards,lab,compose}/test/**/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['{model,collector,rules,alerter,dashboards,lab,compose}/test/**/*.test.ts'],
+        },
       },
       {
         // Everything that talks to the real lab: one lab (3 brokers + influxd) per run, shared by every file.

@@ -1,8 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { Engine } from '../alerter/src/engine/engine.ts';
 import type { EvaluationReport } from '../alerter/src/engine/engine.ts';
 import { influxQueryPort } from '../alerter/src/query/influx.ts';
@@ -11,11 +10,10 @@ import type { AlerterSetup } from '../alerter/src/config.ts';
 import { AlertStore } from '../alerter/src/store/sqlite.ts';
 import { writeBatches } from '../collector/src/sink/batches.ts';
 import { connectInflux, writeLineProtocol } from '../collector/src/sink/influx.ts';
-import { freePorts } from '../lab/src/ports.ts';
 import { loadRules } from '../rules/src/load.ts';
-import { alertingDataset, openMetricsLines, samplesAt } from './alerting-dataset.ts';
+import { alertingDataset, samplesAt } from './alerting-dataset.ts';
 import { startBenchInflux } from './influxd.ts';
-import { promMetric } from './prometheus.ts';
+import { promMetric, startBackfilledPrometheus } from './prometheus.ts';
 import { promRuleFile } from './promql.ts';
 import { median, result } from './result.ts';
 import type { BenchResult } from './result.ts';
@@ -116,35 +114,16 @@ export default async function bench(): Promise<BenchResult[]> {
     await influx.stop();
 
     // The peer: Prometheus over the same data, same pack.
-    const file = join(dir, 'data.om');
-    const out = createWriteStream(file);
-    for (const line of openMetricsLines(series, steps, timeOf))
-      if (!out.write(`${line}\n`)) await once(out, 'drain');
-    out.end();
-    await once(out, 'finish');
-    const tsdb = join(dir, 'tsdb');
-    const b0 = performance.now();
-    const backfill = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, tsdb], {
-      encoding: 'utf8',
-    });
-    if (backfill.status !== 0) throw new Error(`promtool backfill failed: ${backfill.stderr.slice(-500)}`);
-    console.error(`rule-evaluation: promtool backfill in ${((performance.now() - b0) / 1000).toFixed(1)} s`);
-    rmSync(file);
     writeFileSync(join(dir, 'rules.yml'), promRuleFile(rules, 15_000));
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
+    const prom = await startBackfilledPrometheus(
+      dir,
+      series,
+      steps,
+      timeOf,
       'global: { evaluation_interval: 15s }\nrule_files: [rules.yml]\n',
     );
-    const [port = 0] = await freePorts(1);
-    const prom = spawn(
-      'prometheus',
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${tsdb}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-      ],
-      { stdio: 'ignore' },
-    );
+    const { port } = prom;
+    console.error(`rule-evaluation: promtool backfill in ${prom.backfillS.toFixed(1)} s`);
     const peerRounds: number[] = [];
     let peerHeld = 0;
     let peerGroupsSeen = 0;
@@ -177,8 +156,7 @@ export default async function bench(): Promise<BenchResult[]> {
       ).json()) as { data: { result: { value: [number, string] }[] } };
       peerGroupsSeen = Number(seen.data.result[0]?.value[1] ?? 0);
     } finally {
-      prom.kill('SIGTERM');
-      await once(prom, 'exit');
+      await prom.stop();
     }
     const input = `${clusters} clusters × 3 brokers, ${groups} groups and 12,000 partitions per cluster, 1 h at 30 s (${points} points, ${series.length} series); the default pack (${rules.length} rules)`;
     return [

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { noRpcs, partitionKey } from '../src/kafka/lag.ts';
 import type { LagSnapshot } from '../src/kafka/lag.ts';
-import { lagSamples } from '../src/sources/consumer-lag.ts';
+import { lagSamples, offsetSamples } from '../src/sources/consumer-lag.ts';
+import { OffsetHistory } from '../src/offset-history.ts';
 
 const snap: LagSnapshot = {
   groups: [
@@ -110,5 +111,21 @@ describe('lagSamples', () => {
     expect(
       lagSamples('c1', ahead, 0, () => '').find((s) => s.measurement === 'consumer_lag')?.fields.lag_messages,
     ).toBe(0);
+  });
+});
+
+describe('offsetSamples', () => {
+  it("sums each topic's partitions: retained messages always, the rate once every partition has one", () => {
+    const history = new OffsetHistory();
+    const first = offsetSamples('c1', snap, 0, history);
+    const topic = (samples: typeof first, name: string) =>
+      samples.find((s) => s.measurement === 'topic_offsets' && s.tags.topic === name)?.fields;
+    expect(topic(first, 'orders')).toEqual({ retained_messages: 100 + 40 + 8 });
+    for (const [key, log] of snap.logs) history.record(key, log.end - 20, 0);
+    for (const [key, log] of snap.logs) history.record(key, log.end, 10_000);
+    const later = offsetSamples('c1', snap, 10_000, history);
+    expect(topic(later, 'orders')).toEqual({ retained_messages: 148, messages_per_s: 6 }); // 3 × 20 / 10 s
+    expect(topic(later, 'clicks')).toEqual({ retained_messages: 5, messages_per_s: 2 });
+    expect(later.filter((s) => s.measurement === 'partition_offsets')).toHaveLength(4);
   });
 });

@@ -35,7 +35,7 @@ export function seriesPanel(
   return p;
 }
 
-/** A template variable of a tag's values (within the chosen cluster, for tags other than cluster). */
+/** A template variable of a tag's values in the dashboard's range (within the chosen cluster, for tags other than cluster). */
 export function tagVariable(
   name: string,
   label: string,
@@ -44,19 +44,20 @@ export function tagVariable(
 ): dashboard.QueryVariableBuilder {
   // Within the chosen cluster, and within the other variables named (a tenant's groups, a group's topics).
   const within = name === 'cluster' ? [] : ['cluster', ...(options.within ?? [])];
-  const where = within.length === 0 ? '' : ` WHERE ${within.map((v) => `"${v}" =~ /^$${v}$/`).join(' AND ')}`;
-  return (
-    new dashboard.QueryVariableBuilder(name)
-      .label(label)
-      .datasource(datasource)
-      .query(`SHOW TAG VALUES FROM "${measurement}" WITH KEY = "${name}"${where}`)
-      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-      .sort(dashboard.VariableSort.AlphabeticalAsc)
-      .multi(options.multi ?? false)
-      .includeAll(options.multi ?? false)
-      // "All" matches every value, the empty one included (a group without an owner), not a list of those seen.
-      .allValue('.*')
-  );
+  // Bounded in time too: the values seen in the dashboard's range (a deleted topic leaves the list).
+  const where = ` WHERE ${[...within.map((v) => `"${v}" =~ /^$${v}$/`), '$timeFilter'].join(' AND ')}`;
+  const v = new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .datasource(datasource)
+    .query(`SHOW TAG VALUES FROM "${measurement}" WITH KEY = "${name}"${where}`)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(options.multi ?? false)
+    .includeAll(options.multi ?? false)
+    // "All" matches every value, the empty one included (a group without an owner), not a list of those seen.
+    .allValue('.*');
+  // Multi-value variables open on "All" (every tenant, group, topic); the others on their first value.
+  return options.multi === true ? v.current({ selected: true, text: ['All'], value: ['$__all'] }) : v;
 }
 
 /** A table panel of one query's rows. */

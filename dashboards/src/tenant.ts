@@ -10,7 +10,7 @@ export function tenantDashboard(): dashboard.DashboardBuilder {
     q.whereVariable('cluster', 'cluster').whereVariable('tenant', 'tenant');
   return lookoutDashboard('Tenant', 'lookout-tenant', 'now-7d', 'tenant')
     .withVariable(tagVariable('cluster', 'Cluster', 'cluster'))
-    .withVariable(tagVariable('tenant', 'Tenant', 'partition_offsets'))
+    .withVariable(tagVariable('tenant', 'Tenant', 'topic_offsets'))
     .annotation(alertAnnotations('cluster', 'tenant'))
     .withPanel(
       seriesPanel(
@@ -38,11 +38,7 @@ export function tenantDashboard(): dashboard.DashboardBuilder {
       seriesPanel(
         'Messages per second by topic',
         'short',
-        mine(metric('partition_offsets', 'messages_per_s'))
-          .select('mean')
-          .groupBy('topic', 'partition')
-          .across('sum', 'topic')
-          .alias('$tag_topic'),
+        mine(metric('topic_offsets', 'messages_per_s')).select('mean').groupBy('topic').alias('$tag_topic'),
       ),
     )
     .withPanel(

@@ -2,7 +2,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { metric } from './influxql.ts';
 import { alertAnnotations, lookoutDashboard, seriesPanel, steps, tablePanel, tagVariable } from './panels.ts';
 
-/** Topics (`lookout-topics`): messages/s and bytes/s by topic, size and replication, owner. */
+/** Topics (`lookout-topics`): messages/s and bytes/s by topic, size (partitions, retained messages), replication, owner. */
 export function topicsDashboard(): dashboard.DashboardBuilder {
   const chosen = <Q extends { whereVariable(tag: string, v: string): Q }>(q: Q): Q =>
     q.whereVariable('cluster', 'cluster').whereVariable('topic', 'topic');
@@ -14,11 +14,7 @@ export function topicsDashboard(): dashboard.DashboardBuilder {
       seriesPanel(
         'Messages per second by topic',
         'short',
-        chosen(metric('partition_offsets', 'messages_per_s'))
-          .select('mean')
-          .groupBy('topic', 'partition')
-          .across('sum', 'topic')
-          .alias('$tag_topic'),
+        chosen(metric('topic_offsets', 'messages_per_s')).select('mean').groupBy('topic').alias('$tag_topic'),
       ),
     )
     .withPanel(
@@ -44,12 +40,11 @@ export function topicsDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       tablePanel(
-        'Owner and produce rate',
-        chosen(metric('partition_offsets', 'messages_per_s'))
-          .select('mean')
+        'Owner, produce rate and retained messages',
+        chosen(metric('topic_offsets', 'messages_per_s'))
           .whole()
-          .groupBy('topic', 'tenant', 'partition')
-          .across('sum', 'topic', 'tenant')
+          .columns('retained_messages')
+          .groupBy('topic', 'tenant')
           .asTable(),
       ),
     )

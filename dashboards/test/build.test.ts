@@ -20,13 +20,24 @@ describe('dashboards as code', () => {
     }
   });
 
-  it('every query is bounded by $timeFilter and reads the one datasource', () => {
-    for (const d of dashboards())
+  it('every query (panels, variables, annotations) is bounded by $timeFilter and reads the one datasource', () => {
+    for (const d of dashboards()) {
       for (const p of d.panels ?? [])
         for (const t of ('targets' in p ? (p.targets ?? []) : []) as unknown as InfluxDataquery[]) {
           expect(t.query).toContain('$timeFilter');
           expect(t.datasource.uid).toBe('lookout-influxdb');
         }
+      for (const v of d.templating?.list ?? []) {
+        expect(v.query, `${d.uid} variable ${v.name}`).toContain('$timeFilter');
+        expect(v.datasource?.uid).toBe('lookout-influxdb');
+      }
+      for (const a of d.annotations?.list ?? []) {
+        expect((a.target as InfluxDataquery | undefined)?.query, `${d.uid} annotation`).toContain(
+          '$timeFilter',
+        );
+        expect(a.datasource?.uid).toBe('lookout-influxdb');
+      }
+    }
   });
 
   it('builds InfluxQL from the catalog and refuses unknown tags', () => {

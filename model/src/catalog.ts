@@ -222,6 +222,18 @@ export const catalog = {
       messages_per_s: gauge('float', 'messages/s', 'Log-end delta over the last two cycles, per second.'),
     },
   },
+  topic_offsets: {
+    help: "Each topic's partitions summed, from the admin API: what topic and tenant panels read without adding up every partition at query time.",
+    tags: ['cluster', 'topic', 'tenant'],
+    fields: {
+      messages_per_s: gauge(
+        'float',
+        'messages/s',
+        'Sum of its partitions’ messages_per_s (absent until every partition has one).',
+      ),
+      retained_messages: gauge('integer', 'messages', 'Sum of its partitions’ log end − log start.'),
+    },
+  },
   topic_volume: {
     help: 'Rollup (retention policy `volume`, one point per day, written by continuous queries, not by the collector): what was produced per day, per partition (messages, from partition_offsets) and per broker and topic (bytes, from broker_topic). Sum by `tenant` for "how much did we send yesterday".',
     tags: ['cluster', 'topic', 'partition', 'broker', 'tenant'],

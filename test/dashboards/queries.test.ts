@@ -188,8 +188,10 @@ describe('dashboard queries on lab data', () => {
 
       const vars = { cluster: 'lab', broker: '1', tenant: 'dash', group, topic };
       const checked: string[] = [];
+      let variables = 0;
       for (const d of dashboards()) {
         for (const { what, query, variable } of queriesOf(d)) {
+          expect(query, `${d.uid} / ${what}`).toContain('$timeFilter'); // bounded in time
           const q = expand(query, vars, d.time?.from ?? 'now-6h');
           const r = await influxQuery(lab.influx.url, database, q);
           expect(r.error, `${d.uid} / ${what}: ${q}`).toBeUndefined();
@@ -198,9 +200,9 @@ describe('dashboard queries on lab data', () => {
             expect(JSON.stringify(r.series ?? []), `${d.uid} ${what}`).toContain(
               JSON.stringify(vars[variable as keyof typeof vars]),
             );
+            variables += 1;
             continue;
           }
-          expect(query, `${d.uid} / ${what}`).toContain('$timeFilter'); // bounded in time
           const rows = (r.series ?? []).reduce((n, x) => n + x.values.length, 0);
           expect(rows, `${d.uid} / ${what} returned no rows: ${q}`).toBeGreaterThan(0);
           checked.push(`${d.uid}/${what}`);
@@ -208,6 +210,7 @@ describe('dashboard queries on lab data', () => {
       }
       console.log(`${checked.length} dashboard queries returned rows on lab data`);
       expect(checked.length).toBeGreaterThan(40);
+      expect(checked.length + variables).toBe(dashboards().reduce((n, d) => n + queriesOf(d).length, 0));
     },
   );
 });

@@ -145,16 +145,29 @@ export function lagSamples(
   return out;
 }
 
-/** One `partition_offsets` sample per partition: its log start and end, and its produce rate when known. */
+/**
+ * One `partition_offsets` sample per partition (its log start and end, and its produce rate when known), and
+ * one `topic_offsets` sample per topic: the sums a topic's and a tenant's panels read without adding up
+ * every partition at query time (its rate only once every partition has one).
+ */
 export function offsetSamples(
   cluster: string,
   snap: LagSnapshot,
   timeMs: number,
   history: OffsetHistory,
 ): Sample[] {
-  return [...snap.logs].map(([key, log]) => {
+  const topics = new Map<string, { retained: number; rate: number; unrated: number }>();
+  const out: Sample[] = [...snap.logs].map(([key, log]) => {
     const [topic = '', partition = ''] = key.split('\u0000');
     const rate = history.rate(key);
+    let t = topics.get(topic);
+    if (t === undefined) {
+      t = { retained: 0, rate: 0, unrated: 0 };
+      topics.set(topic, t);
+    }
+    t.retained += log.end - log.start;
+    if (rate === undefined) t.unrated += 1;
+    else t.rate += rate;
     return {
       measurement: 'partition_offsets',
       tags: { cluster, topic, partition },
@@ -166,6 +179,17 @@ export function offsetSamples(
       timeMs,
     };
   });
+  for (const [topic, t] of topics)
+    out.push({
+      measurement: 'topic_offsets',
+      tags: { cluster, topic },
+      fields: {
+        retained_messages: t.retained,
+        ...(t.unrated === 0 ? { messages_per_s: t.rate } : {}),
+      },
+      timeMs,
+    });
+  return out;
 }
 
 /** A source that reads every group's lag through the admin API; it keeps the offset history across cycles. */
