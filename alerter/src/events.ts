@@ -1,4 +1,4 @@
-import type { Transition } from '../../rules/src/alert.ts';
+import type { TrackedAlert, Transition } from '../../rules/src/alert.ts';
 import type { Labels } from '../../model/src/labels.ts';
 import { encodeLines } from '../../model/src/line-protocol.ts';
 import type { Sample } from '../../model/src/sample.ts';
@@ -33,7 +33,8 @@ export function alertEvent(t: Transition, tenant: string): Sample | undefined {
 }
 
 /**
- * Alert transitions written to InfluxDB as `alert_event` points (the dashboards' annotations). Points that could
+ * Alert transitions written to InfluxDB as `alert_event` points (the dashboards' annotations), and after each
+ * evaluation the alerts firing as `alert_count` (their active alerts). Points that could
  * not be written are kept, up to `limit`, and go with the next flush: an InfluxDB outage delays them, and only a
  * very long one loses the oldest.
  */
@@ -46,13 +47,34 @@ export class AlertEvents {
     private readonly limit = 10_000,
   ) {}
 
-  /** Queues the events of one evaluation's transitions. */
-  record(transitions: readonly Transition[]): void {
+  /** Queues one evaluation's transitions as events, and the alerts firing after it as counts. */
+  record(transitions: readonly Transition[], alerts: readonly TrackedAlert[], atMs: number): void {
     for (const t of transitions) {
       const event = alertEvent(t, this.ownerOf(t.labels));
       if (event !== undefined) this.pending.push(event);
     }
+    this.pending.push(...this.counts(alerts, atMs));
     if (this.pending.length > this.limit) this.pending.splice(0, this.pending.length - this.limit);
+  }
+
+  /** Tag sets counted before: they get a zero once nothing fires there, so the last value is never stale. */
+  private readonly counted = new Map<string, Record<string, string>>();
+
+  private counts(alerts: readonly TrackedAlert[], atMs: number): Sample[] {
+    const firing = new Map<string, number>();
+    for (const a of alerts) {
+      if (a.phase !== 'firing') continue;
+      const tags = { cluster: a.labels.cluster ?? '', severity: a.severity, tenant: this.ownerOf(a.labels) };
+      const key = JSON.stringify(tags);
+      this.counted.set(key, tags);
+      firing.set(key, (firing.get(key) ?? 0) + 1);
+    }
+    return [...this.counted].map(([key, tags]) => ({
+      measurement: 'alert_count',
+      tags,
+      fields: { firing: firing.get(key) ?? 0 },
+      timeMs: atMs,
+    }));
   }
 
   /** Events waiting to be written. */

@@ -119,7 +119,7 @@ export async function startAlerter(
       for (const t of report.transitions)
         log.info({ rule: t.rule, fingerprint: t.fingerprint, from: t.from, to: t.to }, 'alert');
       notify.dispatch(clock());
-      events.record(report.transitions);
+      events.record(report.transitions, engine.alerts(), report.atMs);
       await events
         .flush()
         .catch((err: unknown) =>

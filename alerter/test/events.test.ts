@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Transition } from '../../rules/src/alert.ts';
+import type { TrackedAlert, Transition } from '../../rules/src/alert.ts';
 import { AlertEvents, alertEvent } from '../src/events.ts';
 
 const transition = (from: Transition['from'], to: Transition['to'], atMs = 1_000): Transition => ({
@@ -42,10 +42,10 @@ describe('alert events', () => {
       () => 'payments',
       3,
     );
-    events.record([transition('pending', 'firing', 1), transition('firing', 'resolved', 2)]);
+    events.record([transition('pending', 'firing', 1), transition('firing', 'resolved', 2)], [], 2);
     await expect(events.flush()).rejects.toThrow('down');
     expect(events.backlog()).toBe(2);
-    events.record([transition('pending', 'firing', 3), transition('firing', 'resolved', 4)]);
+    events.record([transition('pending', 'firing', 3), transition('firing', 'resolved', 4)], [], 4);
     expect(events.backlog()).toBe(3);
     up = true;
     await events.flush();
@@ -56,5 +56,33 @@ describe('alert events', () => {
     expect(lines[0]).toMatch(
       /^alert_event,alertname=ConsumerLagHigh,cluster=prod,severity=ticket,tenant=payments /,
     );
+  });
+
+  it('counts the alerts firing after each evaluation by cluster, severity and owner, with a zero once none fires', async () => {
+    const bodies: string[] = [];
+    const events = new AlertEvents(
+      (body) => Promise.resolve(void bodies.push(body)),
+      (labels) => (labels.group === 'billing' ? 'payments' : ''),
+    );
+    const alert = (fingerprint: string, labels: Record<string, string>, phase: 'firing' | 'pending') =>
+      ({ fingerprint, labels, phase, severity: 'ticket' }) as unknown as TrackedAlert;
+    events.record(
+      [],
+      [
+        alert('a', { cluster: 'prod', group: 'billing' }, 'firing'),
+        alert('b', { cluster: 'prod', group: 'billing' }, 'firing'),
+        alert('c', { cluster: 'prod', broker: '3' }, 'firing'),
+        alert('d', { cluster: 'prod', group: 'billing' }, 'pending'),
+      ],
+      10,
+    );
+    events.record([], [alert('c', { cluster: 'prod', broker: '3' }, 'firing')], 20);
+    await events.flush();
+    expect((bodies[0] ?? '').trim().split('\n')).toEqual([
+      'alert_count,cluster=prod,severity=ticket,tenant=payments firing=2i 10',
+      'alert_count,cluster=prod,severity=ticket firing=1i 10',
+      'alert_count,cluster=prod,severity=ticket,tenant=payments firing=0i 20',
+      'alert_count,cluster=prod,severity=ticket firing=1i 20',
+    ]);
   });
 });

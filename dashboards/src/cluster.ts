@@ -1,9 +1,20 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { metric } from './influxql.ts';
-import { alertAnnotations, lookoutDashboard, seriesPanel, statPanel, steps, tagVariable } from './panels.ts';
-import { ruleThreshold } from './thresholds.ts';
+import {
+  alertAnnotations,
+  lookoutDashboard,
+  seriesPanel,
+  statPanel,
+  steps,
+  tablePanel,
+  tagVariable,
+} from './panels.ts';
+import { ruleHorizonSeconds, ruleThreshold } from './thresholds.ts';
 
-/** Cluster overview (`lookout-cluster`): brokers, controller, partition health, throughput, latency, disk. */
+/**
+ * Cluster overview (`lookout-cluster`): brokers, controller, partition health, throughput, latency, disk used and
+ * time to full, active alerts.
+ */
 export function clusterOverview(): dashboard.DashboardBuilder {
   const inCluster = <Q extends { whereVariable(tag: string, v: string): Q }>(q: Q): Q =>
     q.whereVariable('cluster', 'cluster');
@@ -79,5 +90,39 @@ export function clusterOverview(): dashboard.DashboardBuilder {
             [ruleThreshold('KafkaDiskUsedCritical'), 'red'],
           ),
         ),
+    )
+    .withPanel(
+      seriesPanel(
+        'Disk time to full (at the growth between points; only dirs that grow)',
+        's',
+        inCluster(metric('log_dir', 'usable_bytes'))
+          .perGrowthOf('used_bytes')
+          .groupBy('broker', 'log_dir')
+          .alias('broker $tag_broker $tag_log_dir'),
+      ).thresholds(
+        steps(
+          [null, 'red'],
+          [ruleHorizonSeconds('KafkaDiskFullIn4h'), 'orange'],
+          [ruleHorizonSeconds('KafkaDiskFullIn24h'), 'green'],
+        ),
+      ),
+    )
+    .withPanel(
+      statPanel(
+        'Alerts firing by severity',
+        inCluster(metric('alert_count', 'firing'))
+          .whole()
+          .groupBy('severity', 'tenant')
+          .across('sum', 'severity')
+          .alias('$tag_severity'),
+      )
+        .thresholds(steps([null, 'green'], [1, 'red']))
+        .span(6),
+    )
+    .withPanel(
+      tablePanel(
+        'Alert transitions',
+        inCluster(metric('alert_event', 'text')).raw().columns('phase', 'severity', 'tenant').asTable(),
+      ).span(18),
     );
 }

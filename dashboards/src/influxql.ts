@@ -36,6 +36,7 @@ export class InfluxQuery<M extends MeasurementName> implements cog.Builder<Influ
   private outer: { selector: Selector; tags: string[] } | undefined;
   private extra: string[] = [];
   private policyName: string | undefined;
+  private growthField: string | undefined;
 
   constructor(
     private readonly measurement: M,
@@ -98,6 +99,15 @@ export class InfluxQuery<M extends MeasurementName> implements cog.Builder<Influ
     return this;
   }
 
+  /**
+   * The value divided by the growth per second of `field` between buckets, where it grows: the seconds until a
+   * remaining amount (usable bytes) is used up at the current growth (time to full).
+   */
+  perGrowthOf(field: FieldName<M>): this {
+    this.growthField = field;
+    return this;
+  }
+
   /** Reads a retention policy other than the default (e.g. the daily `volume` rollup). */
   policy(name: string): this {
     this.policyName = name;
@@ -146,7 +156,13 @@ export class InfluxQuery<M extends MeasurementName> implements cog.Builder<Influ
         ? quote(this.measurement)
         : `${quote(this.policyName)}.${quote(this.measurement)}`;
     const order = this.selector === 'raw' ? ' ORDER BY time DESC LIMIT 1000' : '';
-    const inner = `SELECT ${selected} FROM ${from} WHERE ${where}${groupBy}${fill}${order}`;
+    const growth =
+      this.growthField === undefined ? '' : `, derivative(last(${quote(this.growthField)}), 1s) AS "growth"`;
+    const inner = `SELECT ${selected}${growth} FROM ${from} WHERE ${where}${groupBy}${fill}${order}`;
+    if (this.growthField !== undefined) {
+      const tags = this.groupTags.length === 0 ? '' : ` GROUP BY ${this.groupTags.map(quote).join(', ')}`;
+      return `SELECT "value" / "growth" AS "value" FROM (${inner}) WHERE "growth" > 0 AND $timeFilter${tags}`;
+    }
     if (this.outer === undefined) return inner;
     const outerGroups = [...time, ...this.outer.tags.map(quote)];
     const outerBy = outerGroups.length === 0 ? '' : ` GROUP BY ${outerGroups.join(', ')}`;

@@ -4,6 +4,8 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { catalog } from '../../model/src/catalog.ts';
+import type { MeasurementName } from '../../model/src/catalog.ts';
 import { datasource, metric } from './influxql.ts';
 
 /** Absolute thresholds: `[from, color]` steps, the first from null. */
@@ -39,11 +41,14 @@ export function seriesPanel(
 export function tagVariable(
   name: string,
   label: string,
-  measurement: string,
+  measurement: MeasurementName,
   options: { multi?: boolean; within?: string[] } = {},
 ): dashboard.QueryVariableBuilder {
   // Within the chosen cluster, and within the other variables named (a tenant's groups, a group's topics).
   const within = name === 'cluster' ? [] : ['cluster', ...(options.within ?? [])];
+  const tags = catalog[measurement].tags as readonly string[];
+  for (const tag of [name, ...within])
+    if (!tags.includes(tag)) throw new Error(`variable ${name}: ${measurement} has no tag ${tag}`);
   // Bounded in time too: the values seen in the dashboard's range (a deleted topic leaves the list).
   const where = ` WHERE ${[...within.map((v) => `"${v}" =~ /^$${v}$/`), '$timeFilter'].join(' AND ')}`;
   const v = new dashboard.QueryVariableBuilder(name)

@@ -5,12 +5,23 @@ import type { Rule } from '../../rules/src/schema.ts';
 const pack = join(import.meta.dirname, '..', '..', 'rules', 'kafka');
 let rules: Rule[] | undefined;
 
-/** The threshold of the default pack's rule `alert` (panels color at the values that alert). */
-export function ruleThreshold(alert: string): number {
+function packRule(alert: string): Rule {
   rules ??= loadRules([pack]).rules;
   const rule = rules.find((r) => r.alert === alert);
   if (rule === undefined) throw new Error(`the default pack has no rule ${alert}`);
-  const t = rule.threshold;
+  return rule;
+}
+
+/** The horizon (seconds) of the default pack's predicting rule `alert` (disk full within it). */
+export function ruleHorizonSeconds(alert: string): number {
+  const { horizon } = packRule(alert);
+  if (horizon === undefined) throw new Error(`${alert} has no horizon`);
+  return horizon / 1000;
+}
+
+/** The threshold of the default pack's rule `alert` (panels color at the values that alert). */
+export function ruleThreshold(alert: string): number {
+  const t = packRule(alert).threshold;
   if (typeof t === 'number') return t;
   // A tenant threshold colors at its default (what a tenant without its own value is alerted at).
   if ('default' in t) return t.default;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dashboards, staleDashboards, writeDashboards } from '../src/build.ts';
 import { metric } from '../src/influxql.ts';
+import { tagVariable } from '../src/panels.ts';
 import { loadRules } from '../../rules/src/load.ts';
 import type { InfluxDataquery } from '../src/influxql.ts';
 
@@ -72,6 +73,7 @@ describe('dashboards as code', () => {
     );
     expect(() => metric('topic', 'partitions').columns('nope')).toThrow('topic has no field or tag nope');
     expect(() => metric('topic', 'partitions').every('1 day')).toThrow('not an InfluxQL interval');
+    expect(() => tagVariable('group', 'Group', 'topic')).toThrow('variable group: topic has no tag group');
   });
 
   it('every dashboard link of the rule pack opens a dashboard that exists, with variables it has', () => {

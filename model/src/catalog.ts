@@ -324,6 +324,13 @@ export const catalog = {
       fingerprint: gauge('string', 'id', 'The alert instance’s fingerprint (stable across its transitions).'),
     },
   },
+  alert_count: {
+    help: "The alerts firing after each of the alerter's evaluations, by cluster, severity and owning tenant (written by the alerter; zero once none fires): the dashboards' active alerts.",
+    tags: ['cluster', 'severity', 'tenant'],
+    fields: {
+      firing: gauge('integer', 'alerts', 'Alerts firing.'),
+    },
+  },
   jmx_extra: {
     help: "Exporter metrics outside the catalog that a cluster's config keeps (`jmx.keep`); the exposition's own labels become further tags.",
     tags: ['cluster', 'broker', 'source', 'metric'],

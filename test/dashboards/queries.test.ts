@@ -100,11 +100,13 @@ describe('dashboard queries on lab data', () => {
       });
       const producer = createProducer(labKafka('dash-producer'));
       await producer.connect();
+      // 30 records of 16 KiB every 5 s: rates to show, and log dirs that grow (the disk's time to full).
+      const padding = 'x'.repeat(16 * 1024);
       const produce = () =>
         producer.send({
           topic,
           acks: -1,
-          messages: Array.from({ length: 30 }, (_, i) => ({ value: `${i}` })),
+          messages: Array.from({ length: 30 }, (_, i) => ({ value: `${i} ${padding}` })),
         });
       await produce();
       await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '1' }] });
