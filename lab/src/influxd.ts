@@ -30,7 +30,12 @@ export function ensureInfluxd(say: (line: string) => void): void {
 }
 
 /** Writes an influxd config bound to loopback, data under `dir`, queries bounded so one bad query cannot eat the machine. */
-export function writeInfluxConfig(dir: string, httpPort: number, rpcPort: number): string {
+export function writeInfluxConfig(
+  dir: string,
+  httpPort: number,
+  rpcPort: number,
+  options: { auth?: boolean } = {},
+): string {
   for (const sub of ['meta', 'data', 'wal']) mkdirSync(join(dir, sub), { recursive: true });
   const path = join(dir, 'influxdb.conf');
   writeFileSync(
@@ -52,6 +57,7 @@ bind-address = "127.0.0.1:${rpcPort}"
 [http]
   bind-address = "127.0.0.1:${httpPort}"
   log-enabled = false
+  auth-enabled = ${options.auth === true}
 [logging]
   level = "warn"
 `,

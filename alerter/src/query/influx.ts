@@ -1,3 +1,4 @@
+import { basicAuthHeaders } from '../../../model/src/basic-auth.ts';
 import type { MemoryPoint } from '../../../rules/src/memory-port.ts';
 import { influxql, quoteIdent, StoreUnreachable } from '../../../rules/src/query.ts';
 import type { QueryPort, SeriesQuery, SeriesResult } from '../../../rules/src/query.ts';
@@ -25,14 +26,11 @@ interface RawResult {
 
 async function post(source: InfluxSource, q: string): Promise<RawResult[]> {
   const body = new URLSearchParams({ db: source.database, q, epoch: 'ms' });
-  if (source.username !== undefined) {
-    body.set('u', source.username);
-    body.set('p', source.password ?? '');
-  }
   let res: Response;
   try {
     res = await fetch(new URL('/query', source.url), {
       method: 'POST',
+      headers: basicAuthHeaders(source.username, source.password),
       body,
       signal: AbortSignal.timeout(source.timeoutMs ?? 10_000),
     });
@@ -157,12 +155,9 @@ export function influxRawReader(source: InfluxSource): RawReader {
 export function influxLineWriter(source: InfluxSource): (body: string) => Promise<void> {
   return async (body) => {
     const params = new URLSearchParams({ db: source.database, precision: 'ms' });
-    if (source.username !== undefined) {
-      params.set('u', source.username);
-      params.set('p', source.password ?? '');
-    }
     const res = await fetch(new URL(`/write?${params.toString()}`, source.url), {
       method: 'POST',
+      headers: basicAuthHeaders(source.username, source.password),
       body,
       signal: AbortSignal.timeout(source.timeoutMs ?? 10_000),
     });

@@ -1,3 +1,4 @@
+import { basicAuthHeaders } from '../../../model/src/basic-auth.ts';
 import { InfluxDB } from 'influx';
 import type { IPoint, IResults } from 'influx';
 
@@ -51,6 +52,7 @@ export async function writeLineProtocol(target: WriteTarget, body: string): Prom
   try {
     const res = await fetch(url, {
       method: 'POST',
+      headers: basicAuthHeaders(target.username, target.password),
       body,
       signal: AbortSignal.timeout(target.timeoutMs ?? 10_000),
     });
