@@ -41,20 +41,25 @@ export function seriesPanel(
 export function tagVariable(
   name: string,
   label: string,
-  measurement: MeasurementName,
+  from: MeasurementName | MeasurementName[],
   options: { multi?: boolean; within?: string[] } = {},
 ): dashboard.QueryVariableBuilder {
   // Within the chosen cluster, and within the other variables named (a tenant's groups, a group's topics).
   const within = name === 'cluster' ? [] : ['cluster', ...(options.within ?? [])];
-  const tags = catalog[measurement].tags as readonly string[];
-  for (const tag of [name, ...within])
-    if (!tags.includes(tag)) throw new Error(`variable ${name}: ${measurement} has no tag ${tag}`);
+  const measurements = Array.isArray(from) ? from : [from];
+  for (const m of measurements) {
+    const tags = catalog[m].tags as readonly string[];
+    for (const tag of [name, ...within])
+      if (!tags.includes(tag)) throw new Error(`variable ${name}: ${m} has no tag ${tag}`);
+  }
   // Bounded in time too: the values seen in the dashboard's range (a deleted topic leaves the list).
   const where = ` WHERE ${[...within.map((v) => `"${v}" =~ /^$${v}$/`), '$timeFilter'].join(' AND ')}`;
   const v = new dashboard.QueryVariableBuilder(name)
     .label(label)
     .datasource(datasource)
-    .query(`SHOW TAG VALUES FROM "${measurement}" WITH KEY = "${name}"${where}`)
+    .query(
+      `SHOW TAG VALUES FROM ${measurements.map((m) => `"${m}"`).join(', ')} WITH KEY = "${name}"${where}`,
+    )
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
     .sort(dashboard.VariableSort.AlphabeticalAsc)
     .multi(options.multi ?? false)
