@@ -7,6 +7,7 @@ import { writeBatches } from '../collector/src/sink/batches.ts';
 import { applyRetention, connectInflux, writeLineProtocol } from '../collector/src/sink/influx.ts';
 import { planRetention } from '../collector/src/sink/retention.ts';
 import { dashboards } from '../dashboards/src/build.ts';
+import { expandLikeGrafana, grafanaInterval, rangeOf } from '../dashboards/src/grafana-expand.ts';
 import type { Sample } from '../model/src/sample.ts';
 import { samplesAt } from './alerting-dataset.ts';
 import type { DatasetSeries } from './alerting-dataset.ts';
@@ -164,14 +165,11 @@ export default async function bench(): Promise<BenchResult[]> {
   const panels = ((tenantView?.panels ?? []) as { title?: string; targets?: { query: string }[] }[]).flatMap(
     (p) => (p.targets ?? []).map((t) => ({ title: p.title ?? '', query: t.query })),
   );
-  const rangeS = 7 * 86_400;
-  const stepS = Math.max(15, Math.round(rangeS / 1_000));
-  const expand = (q: string, tenant: string): string =>
-    q
-      .replaceAll('$timeFilter', 'time >= now() - 7d')
-      .replaceAll('$__interval', `${stepS}s`)
-      .replaceAll('$cluster', cluster)
-      .replaceAll('$tenant', tenant);
+  // The datasource's minimum interval is the collector's 15 s (compose/grafana/provisioning).
+  const from = tenantView?.time?.from ?? 'now-7d';
+  const rangeS = rangeOf(from).seconds;
+  const stepS = grafanaInterval(from, 15);
+  const expand = (q: string, tenant: string): string => expandLikeGrafana(q, { cluster, tenant }, from, 15);
 
   const influx = await startBenchInflux();
   const ours = new Map<string, number[]>();

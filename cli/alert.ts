@@ -7,6 +7,7 @@ import { startAlerter } from '../alerter/src/main.ts';
 import { labAlerterSetup } from '../lab/src/alerter-config.ts';
 import { requireState } from '../lab/src/control.ts';
 import { defaultLabDir } from '../lab/src/paths.ts';
+import { untilStopSignal } from './signals.ts';
 
 interface AlertOptions {
   config?: string;
@@ -41,10 +42,7 @@ export function alertCommand(): Command {
       console.error(
         `alerter: ${setup.rules.length} rules; API on ${typeof address === 'object' && address !== null ? `${address.address}:${address.port}` : setup.config.listen}`,
       );
-      await new Promise<void>((done) => {
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
-      });
+      await untilStopSignal();
       await running.stop();
     });
   alert

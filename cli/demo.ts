@@ -14,6 +14,7 @@ import { defaultLabDir } from '../lab/src/paths.ts';
 import { bootstrapOf, readState } from '../lab/src/state.ts';
 import { startLab } from '../lab/src/up.ts';
 import { startDemoInbox } from '../lab/src/demo-notify.ts';
+import { untilStopSignal } from './signals.ts';
 
 const say = (line: string): void => console.error(line);
 
@@ -95,10 +96,7 @@ export function demoCommand(): Command {
       );
       console.log('Press Ctrl-C to stop.');
 
-      await new Promise<void>((done) => {
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
-      });
+      await untilStopSignal();
       say('stopping the alerter, the collector and demo traffic …');
       stopCollector.abort();
       await Promise.allSettled([collector, traffic.stop(), alerter.stop()]);

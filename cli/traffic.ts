@@ -2,15 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { createKafka } from '../collector/src/kafka/client.ts';
 import { startWebhookReceiver } from '../lab/src/catchers.ts';
+import { untilStopSignal } from './signals.ts';
 import { createDemoTopics, demoTenants, demoTenantsYaml, startDemoTraffic } from '../lab/src/demo.ts';
 
 const say = (line: string): void => console.error(line);
-
-const untilSignal = (): Promise<void> =>
-  new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
 
 /** `lookout traffic`: the demo tenants' producers and consumer groups on any cluster (the compose deployment's). */
 export function trafficCommand(): Command {
@@ -36,7 +31,7 @@ export function trafficCommand(): Command {
       for (const t of demoTenants)
         say(`tenant ${t.tenant}: ${t.topics.map((x) => `${x.name} (${x.messagesPerSecond}/s)`).join(', ')}`);
       say('demo traffic running; Ctrl-C stops it');
-      await untilSignal();
+      await untilStopSignal();
       await traffic.stop();
       say(`produced ${[...traffic.produced.values()].reduce((a, b) => a + b, 0)} records; bye`);
     });
@@ -57,7 +52,7 @@ export function receiverCommand(): Command {
         receiver.received.length = 0; // printed, not kept: it runs for as long as the deployment
       };
       say(`receiving pages at ${receiver.url}`);
-      await untilSignal();
+      await untilStopSignal();
       await receiver.close();
     });
 }

@@ -40,6 +40,8 @@ export function alertEvent(t: Transition, tenant: string): Sample | undefined {
  */
 export class AlertEvents {
   private pending: Sample[] = [];
+  /** Tag sets counted before: they get a zero once nothing fires there, so the last value is never stale. */
+  private readonly counted = new Map<string, Record<string, string>>();
 
   constructor(
     private readonly write: (body: string) => Promise<void>,
@@ -56,9 +58,6 @@ export class AlertEvents {
     this.pending.push(...this.counts(alerts, atMs));
     if (this.pending.length > this.limit) this.pending.splice(0, this.pending.length - this.limit);
   }
-
-  /** Tag sets counted before: they get a zero once nothing fires there, so the last value is never stale. */
-  private readonly counted = new Map<string, Record<string, string>>();
 
   private counts(alerts: readonly TrackedAlert[], atMs: number): Sample[] {
     const firing = new Map<string, number>();

@@ -5,47 +5,64 @@ import { ruleThreshold } from './thresholds.ts';
 
 /** Broker detail (`lookout-broker`): one broker's partitions, throughput, request latency, handlers, disk, JVM. */
 export function brokerDetail(): dashboard.DashboardBuilder {
-  const one = <Q extends { whereVariable(tag: string, v: string): Q }>(q: Q): Q =>
-    q.whereVariable('cluster', 'cluster').whereVariable('broker', 'broker');
   return lookoutDashboard('Broker', 'lookout-broker', 'now-6h')
     .withVariable(tagVariable('cluster', 'Cluster', 'cluster'))
     .annotation(alertAnnotations('cluster'))
     .withVariable(tagVariable('broker', 'Broker', 'broker'))
-    .withPanel(statPanel('Leader partitions', one(metric('broker', 'leader_count')).whole()))
-    .withPanel(statPanel('Replicas', one(metric('broker', 'partition_count')).whole()))
+    .withPanel(
+      statPanel('Leader partitions', metric('broker', 'leader_count').within('cluster', 'broker').whole()),
+    )
+    .withPanel(statPanel('Replicas', metric('broker', 'partition_count').within('cluster', 'broker').whole()))
     .withPanel(
       statPanel(
         'Under-replicated (led here)',
-        one(metric('broker', 'under_replicated_partitions')).whole(),
+        metric('broker', 'under_replicated_partitions').within('cluster', 'broker').whole(),
       ).thresholds(steps([null, 'green'], [1, 'orange'])),
     )
     .withPanel(
       statPanel(
         'Request handlers idle',
-        one(metric('broker', 'request_handler_idle_ratio')).whole(),
+        metric('broker', 'request_handler_idle_ratio').within('cluster', 'broker').whole(),
         'percentunit',
       ),
     )
-    .withPanel(statPanel('Offline log dirs', one(metric('broker', 'offline_log_dirs')).whole()))
-    .withPanel(statPanel('JVM heap used', one(metric('broker', 'jvm_heap_used_bytes')).whole(), 'bytes'))
+    .withPanel(
+      statPanel('Offline log dirs', metric('broker', 'offline_log_dirs').within('cluster', 'broker').whole()),
+    )
+    .withPanel(
+      statPanel(
+        'JVM heap used',
+        metric('broker', 'jvm_heap_used_bytes').within('cluster', 'broker').whole(),
+        'bytes',
+      ),
+    )
     .withPanel(
       seriesPanel(
         'Bytes in / out per second',
         'Bps',
-        one(metric('broker', 'bytes_in_total')).select('non_negative_derivative').alias('in'),
-        one(metric('broker', 'bytes_out_total')).select('non_negative_derivative').alias('out').refId('B'),
+        metric('broker', 'bytes_in_total')
+          .within('cluster', 'broker')
+          .select('non_negative_derivative')
+          .alias('in'),
+        metric('broker', 'bytes_out_total')
+          .within('cluster', 'broker')
+          .select('non_negative_derivative')
+          .alias('out')
+          .refId('B'),
       ),
     )
     .withPanel(
       seriesPanel(
         'Request time p99',
         'ms',
-        one(metric('broker', 'produce_time_p99_ms')).select('max').alias('produce'),
-        one(metric('broker', 'fetch_consumer_time_p99_ms'))
+        metric('broker', 'produce_time_p99_ms').within('cluster', 'broker').select('max').alias('produce'),
+        metric('broker', 'fetch_consumer_time_p99_ms')
+          .within('cluster', 'broker')
           .select('max')
           .alias('fetch (consumer)')
           .refId('B'),
-        one(metric('broker', 'fetch_follower_time_p99_ms'))
+        metric('broker', 'fetch_follower_time_p99_ms')
+          .within('cluster', 'broker')
           .select('max')
           .alias('fetch (follower)')
           .refId('C'),
@@ -55,7 +72,11 @@ export function brokerDetail(): dashboard.DashboardBuilder {
       seriesPanel(
         'Disk used',
         'percentunit',
-        one(metric('log_dir', 'used_ratio')).select('max').groupBy('log_dir').alias('$tag_log_dir'),
+        metric('log_dir', 'used_ratio')
+          .within('cluster', 'broker')
+          .select('max')
+          .groupBy('log_dir')
+          .alias('$tag_log_dir'),
       )
         .min(0)
         .max(1)
@@ -71,7 +92,7 @@ export function brokerDetail(): dashboard.DashboardBuilder {
       seriesPanel(
         'ISR shrinks per second',
         'ops',
-        one(metric('broker', 'isr_shrinks_total')).select('non_negative_derivative'),
+        metric('broker', 'isr_shrinks_total').within('cluster', 'broker').select('non_negative_derivative'),
       ),
     );
 }

@@ -16,45 +16,50 @@ import { ruleHorizonSeconds, ruleThreshold } from './thresholds.ts';
  * time to full, active alerts.
  */
 export function clusterOverview(): dashboard.DashboardBuilder {
-  const inCluster = <Q extends { whereVariable(tag: string, v: string): Q }>(q: Q): Q =>
-    q.whereVariable('cluster', 'cluster');
   return lookoutDashboard('Cluster overview', 'lookout-cluster', 'now-6h')
     .withVariable(tagVariable('cluster', 'Cluster', 'cluster'))
     .annotation(alertAnnotations('cluster'))
     .withPanel(
-      statPanel('Brokers registered', inCluster(metric('cluster', 'brokers_registered')).whole()).thresholds(
-        steps([null, 'red'], [1, 'green']),
-      ),
+      statPanel(
+        'Brokers registered',
+        metric('cluster', 'brokers_registered').within('cluster').whole(),
+      ).thresholds(steps([null, 'red'], [1, 'green'])),
     )
     .withPanel(
-      statPanel('Active controller', inCluster(metric('cluster', 'controller_id')).whole()).noValue('none'),
-    )
-    .withPanel(
-      statPanel('Offline partitions', inCluster(metric('cluster', 'offline_partitions')).whole()).thresholds(
-        steps([null, 'green'], [ruleThreshold('KafkaOfflinePartitions') + 1, 'red']),
-      ),
-    )
-    .withPanel(
-      statPanel('Under min ISR', inCluster(metric('cluster', 'under_min_isr_partitions')).whole()).thresholds(
-        steps([null, 'green'], [ruleThreshold('KafkaUnderMinIsr') + 1, 'red']),
+      statPanel('Active controller', metric('cluster', 'controller_id').within('cluster').whole()).noValue(
+        'none',
       ),
     )
     .withPanel(
       statPanel(
+        'Offline partitions',
+        metric('cluster', 'offline_partitions').within('cluster').whole(),
+      ).thresholds(steps([null, 'green'], [ruleThreshold('KafkaOfflinePartitions') + 1, 'red'])),
+    )
+    .withPanel(
+      statPanel(
+        'Under min ISR',
+        metric('cluster', 'under_min_isr_partitions').within('cluster').whole(),
+      ).thresholds(steps([null, 'green'], [ruleThreshold('KafkaUnderMinIsr') + 1, 'red'])),
+    )
+    .withPanel(
+      statPanel(
         'Under-replicated',
-        inCluster(metric('cluster', 'under_replicated_partitions')).whole(),
+        metric('cluster', 'under_replicated_partitions').within('cluster').whole(),
       ).thresholds(steps([null, 'green'], [ruleThreshold('KafkaUnderReplicated') + 1, 'orange'])),
     )
-    .withPanel(statPanel('Partitions', inCluster(metric('cluster', 'partitions')).whole()))
+    .withPanel(statPanel('Partitions', metric('cluster', 'partitions').within('cluster').whole()))
     .withPanel(
       seriesPanel(
         'Bytes in / out per second',
         'Bps',
-        inCluster(metric('broker', 'bytes_in_total'))
+        metric('broker', 'bytes_in_total')
+          .within('cluster')
           .select('non_negative_derivative')
           .groupBy('broker')
           .alias('in $tag_broker'),
-        inCluster(metric('broker', 'bytes_out_total'))
+        metric('broker', 'bytes_out_total')
+          .within('cluster')
           .select('non_negative_derivative')
           .groupBy('broker')
           .alias('out $tag_broker')
@@ -65,7 +70,8 @@ export function clusterOverview(): dashboard.DashboardBuilder {
       seriesPanel(
         'Produce request time p99',
         'ms',
-        inCluster(metric('broker', 'produce_time_p99_ms'))
+        metric('broker', 'produce_time_p99_ms')
+          .within('cluster')
           .select('max')
           .groupBy('broker')
           .alias('broker $tag_broker'),
@@ -75,7 +81,8 @@ export function clusterOverview(): dashboard.DashboardBuilder {
       seriesPanel(
         'Disk used',
         'percentunit',
-        inCluster(metric('log_dir', 'used_ratio'))
+        metric('log_dir', 'used_ratio')
+          .within('cluster')
           .select('max')
           .groupBy('broker', 'log_dir')
           .alias('broker $tag_broker $tag_log_dir'),
@@ -95,7 +102,8 @@ export function clusterOverview(): dashboard.DashboardBuilder {
       seriesPanel(
         'Disk time to full (at the growth between points; only dirs that grow)',
         's',
-        inCluster(metric('log_dir', 'usable_bytes'))
+        metric('log_dir', 'usable_bytes')
+          .within('cluster')
           .perGrowthOf('used_bytes')
           .groupBy('broker', 'log_dir')
           .alias('broker $tag_broker $tag_log_dir'),
@@ -110,7 +118,8 @@ export function clusterOverview(): dashboard.DashboardBuilder {
     .withPanel(
       statPanel(
         'Alerts firing by severity',
-        inCluster(metric('alert_count', 'firing'))
+        metric('alert_count', 'firing')
+          .within('cluster')
           .whole()
           .groupBy('severity', 'tenant')
           .across('sum', 'severity')
@@ -122,7 +131,11 @@ export function clusterOverview(): dashboard.DashboardBuilder {
     .withPanel(
       tablePanel(
         'Alert transitions',
-        inCluster(metric('alert_event', 'text')).raw().columns('phase', 'severity', 'tenant').asTable(),
+        metric('alert_event', 'text')
+          .within('cluster')
+          .raw()
+          .columns('phase', 'severity', 'tenant')
+          .asTable(),
       ).span(18),
     );
 }

@@ -1,5 +1,6 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { metric } from './influxql.ts';
+import { lagMessagesPanel, lagSecondsPanel } from './shared-panels.ts';
 import { alertAnnotations, lookoutDashboard, seriesPanel, steps, tablePanel, tagVariable } from './panels.ts';
 import { ruleThreshold } from './thresholds.ts';
 
@@ -8,39 +9,20 @@ import { ruleThreshold } from './thresholds.ts';
  * that dated it), state, members, retention risk. The rule pack's consumer alerts link here.
  */
 export function consumersDashboard(): dashboard.DashboardBuilder {
-  const groups = <Q extends { whereVariable(tag: string, v: string): Q }>(q: Q): Q =>
-    q.whereVariable('cluster', 'cluster').whereVariable('tenant', 'tenant').whereVariable('group', 'group');
   return lookoutDashboard('Consumer lag', 'lookout-consumers', 'now-6h', 'consumers')
     .withVariable(tagVariable('cluster', 'Cluster', 'cluster'))
     .withVariable(tagVariable('tenant', 'Tenant', 'consumer_group', { multi: true }))
     .withVariable(tagVariable('group', 'Group', 'consumer_group', { multi: true, within: ['tenant'] }))
     .withVariable(tagVariable('topic', 'Topic', 'consumer_group_topic', { multi: true, within: ['group'] }))
     .annotation(alertAnnotations('cluster', 'tenant'))
-    .withPanel(
-      seriesPanel(
-        'Lag in seconds (worst partition) by group',
-        's',
-        groups(metric('consumer_group', 'lag_seconds_max'))
-          .select('max')
-          .groupBy('group')
-          .alias('$tag_group'),
-      ).thresholds(steps([null, 'green'], [ruleThreshold('ConsumerLagHigh'), 'red'])),
-    )
-    .withPanel(
-      seriesPanel(
-        'Lag in messages by group',
-        'short',
-        groups(metric('consumer_group', 'lag_messages_sum'))
-          .select('max')
-          .groupBy('group')
-          .alias('$tag_group'),
-      ),
-    )
+    .withPanel(lagSecondsPanel('cluster', 'tenant', 'group'))
+    .withPanel(lagMessagesPanel('cluster', 'tenant', 'group'))
     .withPanel(
       seriesPanel(
         'Lag in messages by group and topic',
         'short',
-        groups(metric('consumer_group_topic', 'lag_messages_sum'))
+        metric('consumer_group_topic', 'lag_messages_sum')
+          .within('cluster', 'tenant', 'group')
           .whereVariable('topic', 'topic')
           .select('max')
           .groupBy('group', 'topic')
@@ -51,7 +33,8 @@ export function consumersDashboard(): dashboard.DashboardBuilder {
       seriesPanel(
         'Retention used by the unread log (worst partition)',
         'percentunit',
-        groups(metric('consumer_group', 'retention_used_ratio_max'))
+        metric('consumer_group', 'retention_used_ratio_max')
+          .within('cluster', 'tenant', 'group')
           .select('max')
           .groupBy('group')
           .alias('$tag_group'),
@@ -63,7 +46,8 @@ export function consumersDashboard(): dashboard.DashboardBuilder {
     .withPanel(
       tablePanel(
         'Groups: state, members, lag, lost',
-        groups(metric('consumer_group', 'state'))
+        metric('consumer_group', 'state')
+          .within('cluster', 'tenant', 'group')
           .whole()
           .columns('members', 'partitions', 'lag_messages_sum', 'lag_seconds_max', 'lost_messages_sum')
           .groupBy('tenant', 'group')
@@ -73,7 +57,8 @@ export function consumersDashboard(): dashboard.DashboardBuilder {
     .withPanel(
       tablePanel(
         'Partitions: lag and how its seconds were dated',
-        groups(metric('consumer_lag', 'lag_messages'))
+        metric('consumer_lag', 'lag_messages')
+          .within('cluster', 'tenant', 'group')
           .whereVariable('topic', 'topic')
           .whole()
           .columns('lag_seconds', 'lag_method', 'committed_offset', 'log_end_offset')

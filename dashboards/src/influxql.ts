@@ -80,6 +80,12 @@ export class InfluxQuery<M extends MeasurementName> implements cog.Builder<Influ
     return this;
   }
 
+  /** Each tag equal to the template variable of the same name: the dashboard's scope (`cluster`, `tenant`, …). */
+  within(...tags: string[]): this {
+    for (const t of tags) this.whereVariable(t, t);
+    return this;
+  }
+
   groupBy(...tags: string[]): this {
     for (const t of tags) this.checkTag(t);
     this.groupTags = tags;

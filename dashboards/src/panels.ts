@@ -80,8 +80,11 @@ export function tablePanel(title: string, q: cog.Builder<cog.Dataquery>): table.
  * dashboards that have one).
  */
 export function alertAnnotations(...variables: ('cluster' | 'tenant')[]): dashboard.AnnotationQueryBuilder {
-  let q = metric('alert_event', 'text').raw().columns('phase', 'alertname', 'severity', 'tenant').asTable();
-  for (const v of variables) q = q.whereVariable(v, v);
+  const q = metric('alert_event', 'text')
+    .raw()
+    .columns('phase', 'alertname', 'severity', 'tenant')
+    .within(...variables)
+    .asTable();
   return new dashboard.AnnotationQueryBuilder()
     .name('Lookout alerts')
     .datasource(datasource)

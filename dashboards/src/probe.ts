@@ -4,8 +4,6 @@ import { alertAnnotations, lookoutDashboard, seriesPanel, steps, tagVariable } f
 
 /** Probe and SLO (`lookout-probe`): the synthetic probe's availability and end-to-end latency per broker (all by default). */
 export function probeDashboard(): dashboard.DashboardBuilder {
-  const inCluster = <Q extends { whereVariable(tag: string, v: string): Q }>(q: Q): Q =>
-    q.whereVariable('cluster', 'cluster').whereVariable('broker', 'broker');
   return lookoutDashboard('Probe and SLO', 'lookout-probe', 'now-24h', 'slo')
     .withVariable(tagVariable('cluster', 'Cluster', 'cluster'))
     .withVariable(tagVariable('broker', 'Broker', 'probe', { multi: true }))
@@ -14,7 +12,8 @@ export function probeDashboard(): dashboard.DashboardBuilder {
       seriesPanel(
         'Availability (acked / sent) per broker',
         'percentunit',
-        inCluster(metric('probe', 'availability'))
+        metric('probe', 'availability')
+          .within('cluster', 'broker')
           .select('min')
           .groupBy('broker')
           .alias('broker $tag_broker'),
@@ -27,7 +26,8 @@ export function probeDashboard(): dashboard.DashboardBuilder {
       seriesPanel(
         'End-to-end latency p99 per broker',
         'ms',
-        inCluster(metric('probe', 'latency_p99_ms'))
+        metric('probe', 'latency_p99_ms')
+          .within('cluster', 'broker')
           .select('max')
           .groupBy('broker')
           .alias('broker $tag_broker'),
@@ -37,9 +37,13 @@ export function probeDashboard(): dashboard.DashboardBuilder {
       seriesPanel(
         'Lost, duplicated, delayed',
         'short',
-        inCluster(metric('probe', 'lost')).select('sum').alias('lost'),
-        inCluster(metric('probe', 'duplicated')).select('sum').alias('duplicated').refId('B'),
-        inCluster(metric('probe', 'delayed')).select('sum').alias('delayed').refId('C'),
+        metric('probe', 'lost').within('cluster', 'broker').select('sum').alias('lost'),
+        metric('probe', 'duplicated')
+          .within('cluster', 'broker')
+          .select('sum')
+          .alias('duplicated')
+          .refId('B'),
+        metric('probe', 'delayed').within('cluster', 'broker').select('sum').alias('delayed').refId('C'),
       ),
     );
 }

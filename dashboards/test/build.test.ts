@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dashboards, staleDashboards, writeDashboards } from '../src/build.ts';
+import { expandLikeGrafana, grafanaInterval } from '../src/grafana-expand.ts';
 import { metric } from '../src/influxql.ts';
 import { tagVariable } from '../src/panels.ts';
 import { loadRules } from '../../rules/src/load.ts';
@@ -74,6 +75,18 @@ describe('dashboards as code', () => {
     expect(() => metric('topic', 'partitions').columns('nope')).toThrow('topic has no field or tag nope');
     expect(() => metric('topic', 'partitions').every('1 day')).toThrow('not an InfluxQL interval');
     expect(() => tagVariable('group', 'Group', 'topic')).toThrow('variable group: topic has no tag group');
+  });
+
+  it('expands a query as Grafana sends it: range, interval, variables regex-escaped', () => {
+    expect(
+      expandLikeGrafana(
+        'SELECT 1 FROM "m" WHERE "topic" =~ /^$topic$/ AND $timeFilter GROUP BY time($__interval)',
+        { topic: 'a.b/c' },
+        'now-7d',
+        15,
+      ),
+    ).toBe('SELECT 1 FROM "m" WHERE "topic" =~ /^a\\.b\\/c$/ AND time >= now() - 7d GROUP BY time(605s)');
+    expect(grafanaInterval('now-1h', 15)).toBe(15);
   });
 
   it('every dashboard link of the rule pack opens a dashboard that exists, with variables it has', () => {

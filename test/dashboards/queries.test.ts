@@ -10,6 +10,7 @@ import { createProducer } from '../../collector/src/kafka/client.ts';
 import { runCollector } from '../../collector/src/main.ts';
 import { planRetention } from '../../collector/src/sink/retention.ts';
 import { dashboards } from '../../dashboards/src/build.ts';
+import { expandLikeGrafana } from '../../dashboards/src/grafana-expand.ts';
 import { labAlerterSetup } from '../../lab/src/alerter-config.ts';
 import { labCollectorConfig } from '../../lab/src/collector-config.ts';
 import { loadRules } from '../../rules/src/load.ts';
@@ -26,23 +27,6 @@ interface Target {
 interface Panel {
   title?: string;
   targets?: Target[];
-}
-
-const unitSeconds: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 };
-
-/**
- * Grafana's expansion: `$timeFilter` over the dashboard's range, `$__interval` as the range over ~1,000 points
- * (at least 5 s), template variables regex-escaped.
- */
-function expand(query: string, vars: Record<string, string>, from: string): string {
-  const [, n = '6', unit = 'h'] = /^now-(\d+)([smhdw])$/.exec(from) ?? [];
-  const interval = Math.max(5, Math.round((Number(n) * (unitSeconds[unit] ?? 3_600)) / 1_000));
-  let q = query
-    .replaceAll('$timeFilter', `time >= now() - ${n}${unit}`)
-    .replaceAll('$__interval', `${interval}s`);
-  for (const [name, value] of Object.entries(vars))
-    q = q.replaceAll(`$${name}`, value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
-  return q;
 }
 
 async function influxQuery(
@@ -194,7 +178,7 @@ describe('dashboard queries on lab data', () => {
       for (const d of dashboards()) {
         for (const { what, query, variable } of queriesOf(d)) {
           expect(query, `${d.uid} / ${what}`).toContain('$timeFilter'); // bounded in time
-          const q = expand(query, vars, d.time?.from ?? 'now-6h');
+          const q = expandLikeGrafana(query, vars, d.time?.from ?? 'now-6h', 5);
           const r = await influxQuery(lab.influx.url, database, q);
           expect(r.error, `${d.uid} / ${what}: ${q}`).toBeUndefined();
           if (variable !== undefined) {
