@@ -17,6 +17,27 @@ export async function waitFor(what: string, timeoutMs: number, probe: () => Prom
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
 }
 
+/**
+ * Polls `read` until its last `polls` readings (250 ms apart) all pass `ok` and agree: for cluster metadata,
+ * which each request reads from a random broker's cache, so one fresh broker's answer is not the cluster's.
+ * Returns every reading taken, oldest first.
+ */
+export async function waitForSteady<T>(
+  what: string,
+  timeoutMs: number,
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  polls = 8,
+): Promise<T[]> {
+  const readings: T[] = [];
+  await waitFor(what, timeoutMs, async () => {
+    readings.push(await read());
+    const last = readings.slice(-polls);
+    return last.length === polls && last.every((v) => ok(v) && v === last[0]);
+  });
+  return readings;
+}
+
 /** The broker ids the cluster's metadata lists right now, asked through `bootstrap`. */
 export async function registeredBrokers(bootstrap: string[]): Promise<number[]> {
   const admin = createKafka({ brokers: bootstrap, clientId: 'lookout-lab', requestTimeoutMs: 3_000 }).admin();

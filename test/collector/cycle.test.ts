@@ -7,7 +7,7 @@ import { jmxTextSource } from '../../collector/src/sources/jmx-text.ts';
 import { jolokiaSource } from '../../collector/src/sources/jolokia.ts';
 import { clusterStateSource } from '../../collector/src/sources/cluster-state.ts';
 import { connectInflux, writeLineProtocol } from '../../collector/src/sink/influx.ts';
-import { waitFor } from '../../lab/src/readiness.ts';
+import { waitForSteady } from '../../lab/src/readiness.ts';
 import { controlBroker } from '../../lab/src/control.ts';
 import { processState } from '../../lab/src/process.ts';
 import { KafkaSession } from '../../collector/src/kafka/session.ts';
@@ -93,7 +93,7 @@ describe('collection cycle isolation (real brokers)', () => {
         const { topics } = await admin.fetchTopicMetadata();
         return topics.flatMap((t) => t.partitions).filter((p) => p.isr.length < p.replicas.length).length;
       };
-      await waitFor('the metadata to show the dead broker', 20_000, async () => (await metadataUrp()) > 0);
+      await waitForSteady('every broker to show the dead broker', 20_000, metadataUrp, (n) => n > 0);
       const database = uniqueName('cluster').replaceAll('-', '_');
       const influx = await connectInflux({ url: lab.influx.url, database });
       const live = lab.brokers.filter((b) => b.id !== 2).map((b) => `127.0.0.1:${b.port}`);

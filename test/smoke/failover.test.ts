@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin } from '../../collector/src/kafka/client.ts';
 import { controlBroker } from '../../lab/src/control.ts';
 import { processState } from '../../lab/src/process.ts';
-import { waitFor } from '../../lab/src/readiness.ts';
+import { waitFor, waitForSteady } from '../../lab/src/readiness.ts';
 import { currentLab, labKafka, uniqueName } from '../lab/lab.ts';
 
 /** Partitions of `topic` whose ISR is smaller than their replica set, per the admin metadata. */
@@ -51,7 +51,13 @@ describe('kill-broker / start-broker drill', () => {
     expect(brokers.map((b) => b.nodeId)).not.toContain(2);
 
     await controlBroker(dir, 2, 'start');
-    await waitFor('ISR to heal', 60_000, async () => (await underReplicated(admin, topic)) === 0);
+    const readings = await waitForSteady(
+      'ISR to heal on every broker',
+      60_000,
+      () => underReplicated(admin, topic),
+      (n) => n === 0,
+    );
+    console.log(`under-replicated partitions read after the restart: ${readings.join(' ')}`);
     expect(await underReplicated(admin, topic)).toBe(0);
   }, 120_000);
 });
