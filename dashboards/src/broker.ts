@@ -1,7 +1,7 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { metric } from './influxql.ts';
 import { alertAnnotations, lookoutDashboard, seriesPanel, statPanel, steps, tagVariable } from './panels.ts';
-import { ruleThreshold } from './thresholds.ts';
+import { diskUsedSteps } from './thresholds.ts';
 
 /** Broker detail (`lookout-broker`): one broker's partitions, throughput, request latency, handlers, disk, JVM. */
 export function brokerDetail(): dashboard.DashboardBuilder {
@@ -80,13 +80,7 @@ export function brokerDetail(): dashboard.DashboardBuilder {
       )
         .min(0)
         .max(1)
-        .thresholds(
-          steps(
-            [null, 'green'],
-            [ruleThreshold('KafkaDiskUsedHigh'), 'orange'],
-            [ruleThreshold('KafkaDiskUsedCritical'), 'red'],
-          ),
-        ),
+        .thresholds(diskUsedSteps()),
     )
     .withPanel(
       seriesPanel(

@@ -9,7 +9,7 @@ import {
   tablePanel,
   tagVariable,
 } from './panels.ts';
-import { ruleHorizonSeconds, ruleThreshold } from './thresholds.ts';
+import { diskUsedSteps, ruleHorizonSeconds, ruleThreshold } from './thresholds.ts';
 
 /**
  * Cluster overview (`lookout-cluster`): brokers, controller, partition health, throughput, latency, disk used and
@@ -90,13 +90,7 @@ export function clusterOverview(): dashboard.DashboardBuilder {
         .min(0)
         .max(1)
         .span(24)
-        .thresholds(
-          steps(
-            [null, 'green'],
-            [ruleThreshold('KafkaDiskUsedHigh'), 'orange'],
-            [ruleThreshold('KafkaDiskUsedCritical'), 'red'],
-          ),
-        ),
+        .thresholds(diskUsedSteps()),
     )
     .withPanel(
       seriesPanel(

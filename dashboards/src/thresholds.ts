@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadRules } from '../../rules/src/load.ts';
 import type { Rule } from '../../rules/src/schema.ts';
+import { steps } from './panels.ts';
 
 const pack = join(import.meta.dirname, '..', '..', 'rules', 'kafka');
 let rules: Rule[] | undefined;
@@ -27,3 +28,11 @@ export function ruleThreshold(alert: string): number {
   if ('default' in t) return t.default;
   throw new Error(`${alert}'s threshold is relative (a factor of a median), not a value`);
 }
+
+/** Disk used (a ratio) colored at the pack's ticket (orange) and page (red) thresholds. */
+export const diskUsedSteps = () =>
+  steps(
+    [null, 'green'],
+    [ruleThreshold('KafkaDiskUsedHigh'), 'orange'],
+    [ruleThreshold('KafkaDiskUsedCritical'), 'red'],
+  );

@@ -4,11 +4,10 @@ import type { Sample } from '../../model/src/sample.ts';
 import { KafkaSession } from '../../collector/src/kafka/session.ts';
 import { consumerLagSource } from '../../collector/src/sources/consumer-lag.ts';
 import { controlBroker } from '../../lab/src/control.ts';
-import { waitForSteady } from '../../lab/src/readiness.ts';
 import { createConsumer, createProducer } from '../../collector/src/kafka/client.ts';
 import { partitionKey, readLagSnapshot } from '../../collector/src/kafka/lag.ts';
 import { lagSamples } from '../../collector/src/sources/consumer-lag.ts';
-import { currentLab, labKafka, uniqueName, withLabSession } from '../lab/lab.ts';
+import { currentLab, labKafka, uniqueName, withLabSession, waitForEveryPartitionInSync } from '../lab/lab.ts';
 
 describe('consumer lag against the lab', () => {
   it('equals the truth for scripted produce and commits; keeps a stopped group; reports what retention deleted', async () => {
@@ -213,17 +212,7 @@ describe('consumer lag against the lab', () => {
       await session.close();
       await controlBroker(dir, 3, 'start');
     }
-    await waitForSteady(
-      'every partition led again',
-      60_000,
-      async () => {
-        const { topics } = await admin.fetchTopicMetadata();
-        return topics
-          .flatMap((t) => t.partitions)
-          .every((p) => p.leader >= 0 && p.isr.length === p.replicas.length);
-      },
-      (healthy) => healthy,
-    );
+    await waitForEveryPartitionInSync(admin);
     await admin.deleteTopics({ topics: [topic] });
     await admin.disconnect();
   }, 120_000);

@@ -11,7 +11,7 @@ import { waitForSteady } from '../../lab/src/readiness.ts';
 import { controlBroker } from '../../lab/src/control.ts';
 import { processState } from '../../lab/src/process.ts';
 import { KafkaSession } from '../../collector/src/kafka/session.ts';
-import { currentLab, labKafka, uniqueName } from '../lab/lab.ts';
+import { currentLab, labKafka, underReplicatedPartitions, uniqueName } from '../lab/lab.ts';
 
 const index = buildNameIndex(jmxMetrics);
 
@@ -89,10 +89,7 @@ describe('collection cycle isolation (real brokers)', () => {
       expect(upByBroker(summary)).toEqual({ '1': [true, true], '2': [false, false], '3': [true, true] });
       expect(summary.targets.find((t) => !t.up)?.error).toContain('unreachable');
 
-      const metadataUrp = async (): Promise<number> => {
-        const { topics } = await admin.fetchTopicMetadata();
-        return topics.flatMap((t) => t.partitions).filter((p) => p.isr.length < p.replicas.length).length;
-      };
+      const metadataUrp = (): Promise<number> => underReplicatedPartitions(admin);
       await waitForSteady('every broker to show the dead broker', 20_000, metadataUrp, (n) => n > 0);
       const database = uniqueName('cluster').replaceAll('-', '_');
       const influx = await connectInflux({ url: lab.influx.url, database });

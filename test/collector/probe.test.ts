@@ -5,9 +5,9 @@ import { KafkaSession } from '../../collector/src/kafka/session.ts';
 import { probeSource } from '../../collector/src/sources/probe.ts';
 import { controlBroker } from '../../lab/src/control.ts';
 import { processState } from '../../lab/src/process.ts';
-import { waitFor, waitForSteady } from '../../lab/src/readiness.ts';
+import { waitFor } from '../../lab/src/readiness.ts';
 import { bootstrapOf } from '../../lab/src/state.ts';
-import { currentLab, labKafka, uniqueName } from '../lab/lab.ts';
+import { currentLab, labKafka, uniqueName, waitForEveryPartitionInSync } from '../lab/lab.ts';
 
 type Window = Record<string, number | undefined>;
 
@@ -83,17 +83,7 @@ describe('the synthetic probe against the lab', () => {
     });
     const admin = labKafka('probe-test-admin').admin();
     await admin.connect();
-    await waitForSteady(
-      'every partition in sync',
-      60_000,
-      async () => {
-        const { topics } = await admin.fetchTopicMetadata();
-        return topics
-          .flatMap((t) => t.partitions)
-          .every((p) => p.isr.length === p.replicas.length && p.leader >= 0);
-      },
-      (healthy) => healthy,
-    );
+    await waitForEveryPartitionInSync(admin);
     await admin.deleteTopics({ topics: [topic] });
     await admin.disconnect();
     await probe.close();

@@ -1,8 +1,9 @@
 import { inject } from 'vitest';
 import { createKafka } from '../../collector/src/kafka/client.ts';
-import type { Kafka } from '../../collector/src/kafka/client.ts';
+import type { Admin, Kafka } from '../../collector/src/kafka/client.ts';
 import { KafkaSession } from '../../collector/src/kafka/session.ts';
 import { requireState } from '../../lab/src/control.ts';
+import { waitForSteady } from '../../lab/src/readiness.ts';
 import { bootstrapOf } from '../../lab/src/state.ts';
 import type { LabState } from '../../lab/src/state.ts';
 
@@ -47,4 +48,25 @@ export async function deleteProbeTopic(): Promise<void> {
 /** A name no other test or run uses. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Partitions (of `topics`, or of every topic) whose ISR is smaller than their replica set, per the metadata. */
+export async function underReplicatedPartitions(admin: Admin, topics?: string[]): Promise<number> {
+  const { topics: meta } = await admin.fetchTopicMetadata(topics === undefined ? undefined : { topics });
+  return meta.flatMap((t) => t.partitions).filter((p) => p.isr.length < p.replicas.length).length;
+}
+
+/** Waits until every partition of the lab has a leader and its whole replica set in sync, on every broker. */
+export async function waitForEveryPartitionInSync(admin: Admin, timeoutMs = 60_000): Promise<void> {
+  await waitForSteady(
+    'every partition led and in sync',
+    timeoutMs,
+    async () => {
+      const { topics } = await admin.fetchTopicMetadata();
+      return topics
+        .flatMap((t) => t.partitions)
+        .every((p) => p.leader >= 0 && p.isr.length === p.replicas.length);
+    },
+    (healthy) => healthy,
+  );
 }

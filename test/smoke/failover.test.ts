@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Admin } from '../../collector/src/kafka/client.ts';
 import { controlBroker } from '../../lab/src/control.ts';
 import { processState } from '../../lab/src/process.ts';
 import { waitFor, waitForSteady } from '../../lab/src/readiness.ts';
-import { currentLab, labKafka, uniqueName } from '../lab/lab.ts';
-
-/** Partitions of `topic` whose ISR is smaller than their replica set, per the admin metadata. */
-async function underReplicated(admin: Admin, topic: string): Promise<number> {
-  const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-  return (topics[0]?.partitions ?? []).filter((p) => p.isr.length < p.replicas.length).length;
-}
+import { currentLab, labKafka, underReplicatedPartitions, uniqueName } from '../lab/lab.ts';
 
 // Drill (broker settings: broker.session.timeout.ms=9000, heartbeat 2000 — Kafka's defaults):
 // at t0 SIGKILL broker 2; within 15 s the metadata shows under-replicated partitions; start-broker heals them.
@@ -24,7 +17,7 @@ describe('kill-broker / start-broker drill', () => {
       topics: [{ topic, numPartitions: 6, replicationFactor: 3 }],
       waitForLeaders: true,
     });
-    expect(await underReplicated(admin, topic)).toBe(0);
+    expect(await underReplicatedPartitions(admin, [topic])).toBe(0);
   });
   afterAll(async () => {
     // Restore the shared lab whatever happened above.
@@ -41,7 +34,7 @@ describe('kill-broker / start-broker drill', () => {
     await waitFor(
       'under-replicated partitions',
       15_000,
-      async () => (await underReplicated(admin, topic)) > 0,
+      async () => (await underReplicatedPartitions(admin, [topic])) > 0,
     );
     const detectedMs = Date.now() - t0;
     console.log(`under-replication visible in metadata ${detectedMs} ms after SIGKILL`);
@@ -54,10 +47,10 @@ describe('kill-broker / start-broker drill', () => {
     const readings = await waitForSteady(
       'ISR to heal on every broker',
       60_000,
-      () => underReplicated(admin, topic),
+      () => underReplicatedPartitions(admin, [topic]),
       (n) => n === 0,
     );
     console.log(`under-replicated partitions read after the restart: ${readings.join(' ')}`);
-    expect(await underReplicated(admin, topic)).toBe(0);
+    expect(await underReplicatedPartitions(admin, [topic])).toBe(0);
   }, 120_000);
 });
