@@ -107,7 +107,16 @@ export async function startAlerter(
   let last: EvaluationReport | undefined;
   const schedule = startSchedule({
     intervalMs: config.evaluation.interval,
-    latestDataMs: () => marker.latestMs('scrape', 'duration_ms'),
+    // The collector's cycles, and a broker's liveness whenever it is not plainly up (crashed, hung, restarting
+    // or just changed): those points come every 2 s and are evaluated at once, the steady ones are not.
+    latestDataMs: async () => {
+      const [cycle, liveness] = await Promise.all([
+        marker.latestMs('scrape', 'duration_ms', `"source" != 'liveness'`),
+        marker.latestMs('broker_status', 'attention', '"attention" = 1'),
+      ]);
+      const times = [cycle, liveness].filter((t): t is number => t !== undefined);
+      return times.length === 0 ? undefined : Math.max(...times);
+    },
     watchEveryMs: config.evaluation.watch_collector,
     clock,
     onError: (err) => log.error({ err }, 'evaluation failed'),

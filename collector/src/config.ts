@@ -55,6 +55,16 @@ const cluster = z
       .strict()
       .prefault({}),
     /**
+     * Each broker asked directly for its broker list every `interval`, within `timeout`: a crash, a hang and a
+     * planned restart told apart in seconds (docs/adr/0004-crash-or-planned-stop.md).
+     */
+    liveness: z
+      .object({ interval: duration.default(2_000), timeout: duration.default(1_500) })
+      .strict()
+      .prefault({}),
+    /** How long a broker may be away after a controlled shutdown before it is overdue (and pages). */
+    restart_grace: duration.default(300_000),
+    /**
      * The synthetic probe: a managed topic with a partition on each broker, a record to each every
      * `interval`, read back; a record slower than `sla` end to end is delayed, one not back within `lost_after`
      * is lost.
@@ -144,6 +154,13 @@ const crossChecks =
       problems.push({ path: ['influx', 'retention', 'raw'], message: 'InfluxDB keeps at least 1h' });
     const names = new Set<string>();
     config.clusters.forEach((c, ci) => {
+      if (c.liveness.timeout >= c.liveness.interval)
+        problems.push({
+          path: ['clusters', ci, 'liveness', 'timeout'],
+          message: 'must be shorter than liveness.interval',
+        });
+      if (!isCronInterval(c.liveness.interval))
+        problems.push({ path: ['clusters', ci, 'liveness', 'interval'], message: cronIntervalMessage });
       if (names.has(c.name))
         problems.push({ path: ['clusters', ci, 'name'], message: `cluster '${c.name}' is named twice` });
       names.add(c.name);

@@ -35,7 +35,7 @@ export async function collectOnce(
   clock: () => number,
 ): Promise<CycleSummary> {
   const started = clock();
-  const results = await Promise.all(sources.map((s) => runSource(s, nowMs, timeoutMs, clock)));
+  const results = await Promise.all(sources.map((s) => runSource(s, nowMs, s.timeoutMs ?? timeoutMs, clock)));
   const targets = results.map((samples, i) => {
     const source = sources[i] as Source;
     const scrape = samples.find((s) => s.measurement === 'scrape')?.fields ?? {};

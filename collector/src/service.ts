@@ -39,7 +39,7 @@ export function startCollector(service: CollectorService): RunningCollector {
   const running = new Set<Promise<void>>();
 
   const scrape = async (source: Source, nowMs: number): Promise<void> => {
-    const samples = await runSource(source, nowMs, service.timeoutMs, service.clock);
+    const samples = await runSource(source, nowMs, source.timeoutMs ?? service.timeoutMs, service.clock);
     const scrapeFields = samples.find((s) => s.measurement === 'scrape')?.fields ?? {};
     const labels = { cluster: source.cluster, target: source.target, source: source.kind };
     metrics.up.set(labels, Number(scrapeFields.up ?? 0));
@@ -53,11 +53,11 @@ export function startCollector(service: CollectorService): RunningCollector {
     for (const error of result.errors) log.warn({ error }, 'write failed');
   };
 
-  const tick = async (): Promise<void> => {
+  const tick = async (group: readonly Source[], main: boolean): Promise<void> => {
     const nowMs = service.clock();
-    metrics.cycles.inc();
+    if (main) metrics.cycles.inc();
     const started: Promise<void>[] = [];
-    for (const source of sources) {
+    for (const source of group) {
       if (busy.has(source)) {
         metrics.skipped.inc({ cluster: source.cluster, target: source.target, source: source.kind });
         log.warn({ target: source.target }, 'previous scrape still running: skipped');
@@ -67,18 +67,28 @@ export function startCollector(service: CollectorService): RunningCollector {
       started.push(scrape(source, nowMs).finally(() => busy.delete(source)));
     }
     await Promise.allSettled(started);
-    lastComplete = service.clock();
+    if (main) lastComplete = service.clock();
   };
 
-  const task = cron.schedule(cronExpression(service.intervalMs), () => {
-    const p = tick().catch((error: unknown) => log.error({ error }, 'tick failed'));
-    running.add(p);
-    void p.finally(() => running.delete(p));
-  });
+  // One schedule per interval: the cycle's, and each source's own (the brokers' liveness, every 2 s).
+  const groups = new Map<number, Source[]>([[service.intervalMs, []]]);
+  for (const s of sources) {
+    const every = s.intervalMs ?? service.intervalMs;
+    groups.set(every, [...(groups.get(every) ?? []), s]);
+  }
+  const tasks = [...groups].map(([every, group]) =>
+    cron.schedule(cronExpression(every), () => {
+      const p = tick(group, every === service.intervalMs).catch((error: unknown) =>
+        log.error({ error }, 'tick failed'),
+      );
+      running.add(p);
+      void p.finally(() => running.delete(p));
+    }),
+  );
   return {
     lastCompleteMs: () => lastComplete,
     async stop() {
-      await task.stop();
+      for (const t of tasks) await t.stop();
       await Promise.allSettled([...running]);
     },
   };

@@ -16,7 +16,11 @@ export interface Source {
   cluster: string;
   /** What is scraped, as it appears in the `scrape` measurement's `target` tag (no credentials). */
   target: string;
-  kind: 'jmx' | 'jolokia' | 'admin' | 'disk' | 'lag' | 'probe';
+  kind: 'jmx' | 'jolokia' | 'admin' | 'disk' | 'lag' | 'probe' | 'liveness';
+  /** Its own schedule, when it is not the collector's `schedule.interval` (ms). */
+  intervalMs?: number;
+  /** Its own deadline, when it is not the collector's `schedule.timeout` (ms). */
+  timeoutMs?: number;
   /** Releases what the source keeps between collections (connections, background loops). */
   close?(): Promise<void>;
   collect(nowMs: number, signal: AbortSignal): Promise<Collected>;

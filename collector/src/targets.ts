@@ -12,6 +12,8 @@ import { consumerLagSource } from './sources/consumer-lag.ts';
 import { diskSource } from './sources/disk.ts';
 import { jmxTextSource, keepMatcher } from './sources/jmx-text.ts';
 import { jolokiaSource } from './sources/jolokia.ts';
+import { livenessSource } from './sources/liveness.ts';
+import { defaultLivenessRules } from './broker-liveness.ts';
 import { probeSource } from './sources/probe.ts';
 
 type Cluster = CollectorConfig['clusters'][number];
@@ -92,7 +94,11 @@ export function sourcesOf(
 ): Targets {
   const sessions: KafkaSession[] = [];
   const sources = config.clusters.flatMap((cluster) => {
-    const session = new KafkaSession(kafkaEndpoint(cluster, env));
+    // Each request within a quarter of the target's deadline: a hung broker costs a step, not the whole source.
+    const session = new KafkaSession({
+      ...kafkaEndpoint(cluster, env),
+      requestTimeoutMs: Math.max(2_000, Math.floor(config.schedule.timeout / 4)),
+    });
     sessions.push(session);
     const admin = clusterStateSource(
       cluster.name,
@@ -130,7 +136,23 @@ export function sourcesOf(
           ),
         ]
       : [];
+    const liveness = livenessSource(
+      cluster.name,
+      // Its own connections, with the liveness deadline: a hung broker costs this source its own deadline.
+      new KafkaSession({
+        ...session.endpoint,
+        clientId: `${cluster.client_id}-liveness`,
+        requestTimeoutMs: cluster.liveness.timeout,
+      }),
+      cluster.brokers.map((b) => b.id),
+      {
+        intervalMs: cluster.liveness.interval,
+        timeoutMs: cluster.liveness.timeout,
+        rules: { ...defaultLivenessRules, restartGraceMs: cluster.restart_grace },
+      },
+    );
     return [
+      liveness,
       admin,
       disk,
       consumerLagSource(cluster.name, session, tenants.groups, cluster.lag.exact_budget),

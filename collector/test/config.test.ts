@@ -105,11 +105,13 @@ describe('sourcesOf', () => {
       jmxMetrics,
     );
     expect(sources.map((s) => `${s.cluster} ${s.kind} ${s.target}`)).toEqual([
+      'dev liveness liveness dev-1:9092',
       'dev admin admin dev-1:9092',
       'dev disk log dirs dev-1:9092',
       'dev lag consumer groups dev-1:9092',
       'dev probe probe __lookout_probe',
       'dev jmx broker 7 dev-1:9999',
+      'prod-eu liveness liveness kafka-1:9092,kafka-2:9092',
       'prod-eu admin admin kafka-1:9092,kafka-2:9092',
       'prod-eu disk log dirs kafka-1:9092,kafka-2:9092',
       'prod-eu lag consumer groups kafka-1:9092,kafka-2:9092',

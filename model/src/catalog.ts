@@ -162,6 +162,53 @@ export const catalog = {
       ),
     },
   },
+  broker_status: {
+    help: "Each broker's liveness, asked directly every `liveness.interval` (a small Metadata request to each broker), and why it is not serving: a crash (it stopped answering while the cluster still counted it), a hang (no answer within the deadline), or a planned restart (it left the cluster by a controlled shutdown before it stopped answering). See docs/adr/0004-crash-or-planned-stop.md.",
+    tags: ['cluster', 'broker'],
+    fields: {
+      answering: gauge('integer', 'bool', '1 if the broker answered within `liveness.timeout`.'),
+      registered: gauge(
+        'integer',
+        'bool',
+        '1 if most brokers that answered list it as alive (registered and unfenced).',
+      ),
+      state: gauge('string', 'state', 'up, fenced, crashed, hung, restarting or restart_overdue.'),
+      crashed: gauge(
+        'integer',
+        'bool',
+        '1 from the moment it stopped answering while still registered (no controlled shutdown) until it is back.',
+      ),
+      hung: gauge(
+        'integer',
+        'bool',
+        '1 while its connections take no answers (alive but frozen, or unreachable).',
+      ),
+      restarting: gauge(
+        'integer',
+        'bool',
+        '1 while it is away after a controlled shutdown, within the cluster’s `restart_grace`.',
+      ),
+      restart_overdue: gauge(
+        'integer',
+        'bool',
+        '1 when it left by a controlled shutdown and has not come back within `restart_grace`.',
+      ),
+      down_seconds: gauge('float', 's', 'Time since it last answered; 0 while it answers.'),
+      attention: gauge(
+        'integer',
+        'bool',
+        '1 when its state is not `up` or changed in this poll: the alerter evaluates at once on such a point.',
+      ),
+    },
+  },
+  topic_placement: {
+    help: "How much of each topic a broker holds, from the admin API's metadata: what a broker's loss affects.",
+    tags: ['cluster', 'broker', 'topic', 'tenant'],
+    fields: {
+      replicas: gauge('integer', 'partitions', 'Partitions of the topic with a replica on the broker.'),
+      leaders: gauge('integer', 'partitions', 'Partitions of the topic the broker leads.'),
+    },
+  },
   log_dir: {
     help: "Each broker's log directories, from the admin API (DescribeLogDirs v4, KIP-827: Kafka ≥ 3.3).",
     tags: ['cluster', 'broker', 'log_dir'],

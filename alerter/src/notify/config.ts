@@ -99,8 +99,8 @@ export type NotifyConfig = z.output<typeof notifySchema>;
 
 /**
  * The default tree over the receivers a config defines: tenant-audience alerts of owned groups and topics to
- * `tenants` (grouped per tenant, alert and object), `page` alerts to `oncall`, everything else to `operators`
- * (or nowhere). No route per team: the owner comes from the catalog.
+ * `tenants` (grouped per tenant, alert and object), operators' `info` alerts nowhere (the API and the page show
+ * them), `page` alerts to `oncall`, everything else to `operators` (or nowhere). No route per team: the owner comes from the catalog.
  */
 export function defaultRoute(receivers: Readonly<Record<string, unknown>>): RouteConfig {
   const routes: RouteConfig[] = [
@@ -127,6 +127,8 @@ export function defaultRoute(receivers: Readonly<Record<string, unknown>>): Rout
       group_interval: 5 * 60_000,
       repeat_interval: 12 * 3_600_000,
     });
+  // Info alerts (a broker restarting by a controlled shutdown …) are for the API, the page and the dashboards.
+  routes.push({ matchers: [parseMatcher('severity="info"')], receiver: 'none' });
   if ('oncall' in receivers) routes.push({ matchers: [parseMatcher('severity="page"')], receiver: 'oncall' });
   return {
     receiver: 'operators' in receivers ? 'operators' : 'none',

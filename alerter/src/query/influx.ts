@@ -81,9 +81,9 @@ function seriesOf(raw: RawResult, q: SeriesQuery): SeriesResult[] | Error {
  * The query port over InfluxDB's /query: the batch goes as one request of `;`-separated statements. A statement
  * that fails fails its rules only; a store that cannot be asked rejects the whole batch with StoreUnreachable.
  */
-export function influxQueryPort(
-  source: InfluxSource,
-): QueryPort & { latestMs(measurement: string, field: string): Promise<number | undefined> } {
+export function influxQueryPort(source: InfluxSource): QueryPort & {
+  latestMs(measurement: string, field: string, where?: string): Promise<number | undefined>;
+} {
   return {
     async run(queries) {
       if (queries.length === 0) return [];
@@ -93,11 +93,11 @@ export function influxQueryPort(
         return raw === undefined ? new Error('InfluxDB gave no answer for this statement') : seriesOf(raw, q);
       });
     },
-    /** Time of the newest point of a field in the last hour (the collector's cycle marker). */
-    async latestMs(measurement, field) {
+    /** Time of the newest point of a field in the last hour (the collector's cycle marker), `where` it holds. */
+    async latestMs(measurement, field, where) {
       const [raw] = await post(
         source,
-        `SELECT last("${field}") FROM "${measurement}" WHERE time > now() - 1h`,
+        `SELECT last("${field}") FROM "${measurement}" WHERE time > now() - 1h${where === undefined ? '' : ` AND ${where}`}`,
       );
       const t = raw?.series?.[0]?.values[0]?.[0];
       return typeof t === 'number' ? t : undefined;

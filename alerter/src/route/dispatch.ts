@@ -173,7 +173,9 @@ export class Dispatcher {
           this.log.delete(key);
           continue;
         }
-        dueMs = last.lastSentMs + this.timingOf(last).group_interval;
+        // Everything it told of has resolved: said at once (the on-call and the tenants hear the incident is
+        // over within seconds), not after group_interval, which exists to batch changes to a live group.
+        dueMs = nowMs;
       } else if (g !== undefined && last !== undefined) {
         const changed = fps.join() !== last.firing.join();
         dueMs = last.lastSentMs + (changed ? g.route.group_interval : g.route.repeat_interval);

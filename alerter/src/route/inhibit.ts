@@ -26,21 +26,22 @@ export const inhibitRuleSchema = z
 /** One inhibition rule. */
 export type InhibitRule = z.output<typeof inhibitRuleSchema>;
 
-const causes = 'KafkaBrokerDown|LookoutDataStale';
+const causes = 'KafkaBrokerDown|KafkaBrokerHung|KafkaBrokerRestartOverdue|LookoutDataStale';
+/** What a broker away (crashed, hung or restarting) causes on its cluster. */
+const effects =
+  'alertname=~"KafkaOfflinePartitions|KafkaUnderReplicated|KafkaUnderMinIsr|KafkaIsrShrinking|KafkaLeaderImbalance|KafkaProbe.*|KafkaSlowBroker.*|KafkaBrokerMetricsMissing|KafkaActiveControllerCount"';
 
 /**
- * The Kafka-aware defaults: a broker down (pending or firing) or a cluster Lookout cannot see hides, on that
- * cluster, the replication, probe and imbalance alerts it causes; and tenants' own alerts on that cluster,
- * whose owners get one platform-incident email instead.
+ * The Kafka-aware defaults: a broker crashed, hung or not back from its restart, or a cluster Lookout cannot
+ * see, hides on that cluster the replication, probe and imbalance alerts it causes, and tenants' own alerts
+ * there, whose owners get one platform-incident email instead. A broker restarting by a controlled shutdown
+ * (KafkaBrokerRestarting, within its grace) hides the same and tells nobody: a planned restart pages nothing
+ * and emails nobody.
  */
 export const defaultInhibitRules: InhibitRule[] = [
   {
-    source: [parseMatcher(`alertname=~"${causes}"`)],
-    target: [
-      parseMatcher(
-        'alertname=~"KafkaUnderReplicated|KafkaUnderMinIsr|KafkaIsrShrinking|KafkaLeaderImbalance|KafkaProbe.*|KafkaSlowBroker.*|KafkaBrokerMetricsMissing|KafkaActiveControllerCount"',
-      ),
-    ],
+    source: [parseMatcher(`alertname=~"${causes}|KafkaBrokerRestarting"`)],
+    target: [parseMatcher(effects)],
     equal: ['cluster'],
     while: ['pending', 'firing'],
     hold: 120_000,
@@ -53,6 +54,14 @@ export const defaultInhibitRules: InhibitRule[] = [
     while: ['pending', 'firing'],
     hold: 120_000,
     incident: true,
+  },
+  {
+    source: [parseMatcher('alertname="KafkaBrokerRestarting"')],
+    target: [parseMatcher('audience="tenant"')],
+    equal: ['cluster'],
+    while: ['pending', 'firing'],
+    hold: 120_000,
+    incident: false,
   },
 ];
 

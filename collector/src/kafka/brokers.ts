@@ -52,6 +52,17 @@ export interface DirectBroker {
   }>;
   /** ListGroups at the negotiated version: the groups this broker coordinates. */
   listGroups(): Promise<{ errorCode: number; groups: { groupId: string; protocolType: string }[] }>;
+  /** DescribeConfigs at the negotiated version, answered by this broker alone (no metadata refresh first). */
+  describeConfigs(args: {
+    resources: { type: number; name: string; configNames: string[] }[];
+    includeSynonyms: boolean;
+  }): Promise<{
+    resources: {
+      errorCode: number;
+      resourceName: string;
+      configEntries: { configName: string; configValue: string | null }[];
+    }[];
+  }>;
   /** OffsetCommit outside any generation (-1): what an admin tool or a seeding script does. */
   offsetCommit(args: {
     groupId: string;
@@ -80,6 +91,7 @@ interface KafkaJsBroker {
   describeGroups: DirectBroker['describeGroups'];
   listGroups: DirectBroker['listGroups'];
   offsetCommit: DirectBroker['offsetCommit'];
+  describeConfigs: DirectBroker['describeConfigs'];
 }
 
 const Broker = require('kafkajs/src/broker') as new (options: object) => KafkaJsBroker;
@@ -147,6 +159,7 @@ export function directPool(endpoint: KafkaEndpoint): DirectPool {
       describeGroups: (args) => raw.describeGroups(args),
       listGroups: () => raw.listGroups(),
       offsetCommit: (args) => raw.offsetCommit(args),
+      describeConfigs: (args) => raw.describeConfigs(args),
     };
     return { raw, direct };
   };

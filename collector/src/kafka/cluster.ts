@@ -30,37 +30,39 @@ export interface ClusterSnapshot {
 export async function readClusterSnapshot(session: KafkaSession): Promise<ClusterSnapshot> {
   const metadata = await session.onAnyBroker(readMetadata);
   const partitions = metadata.partitions;
-  const topics = [...new Set(partitions.map((p) => p.topic))].map((name) => ({ name }));
-  return session.withAdmin(async (admin) => {
-    const minIsr = new Map<string, number>();
-    const retention = new Map<string, { ms: number; bytes: number }>();
-    if (topics.length > 0) {
-      const configs = await admin.describeConfigs({
+  const topics = [...new Set(partitions.map((p) => p.topic))];
+  const minIsr = new Map<string, number>();
+  const retention = new Map<string, { ms: number; bytes: number }>();
+  if (topics.length > 0) {
+    // Straight to one broker: kafkajs's admin refreshes the metadata first and throws for the whole call when
+    // any partition has no leader (an RF-1 topic on a dead broker), which is when the cluster state matters.
+    const configs = await session.onAnyBroker((broker) =>
+      broker.describeConfigs({
         includeSynonyms: false,
-        resources: topics.map((t) => ({
+        resources: topics.map((name) => ({
           type: ConfigResourceTypes.TOPIC,
-          name: t.name,
+          name,
           configNames: ['min.insync.replicas', 'retention.ms', 'retention.bytes'],
         })),
+      }),
+    );
+    for (const r of configs.resources) {
+      if (r.errorCode !== 0) continue;
+      const value = (name: string): string | undefined =>
+        r.configEntries.find((e) => e.configName === name)?.configValue ?? undefined;
+      const isr = value('min.insync.replicas');
+      if (isr !== undefined) minIsr.set(r.resourceName, Number(isr));
+      retention.set(r.resourceName, {
+        ms: Number(value('retention.ms') ?? -1),
+        bytes: Number(value('retention.bytes') ?? -1),
       });
-      for (const r of configs.resources) {
-        if (r.errorCode !== 0) continue;
-        const value = (name: string): string | undefined =>
-          r.configEntries.find((e) => e.configName === name)?.configValue;
-        const isr = value('min.insync.replicas');
-        if (isr !== undefined) minIsr.set(r.resourceName, Number(isr));
-        retention.set(r.resourceName, {
-          ms: Number(value('retention.ms') ?? -1),
-          bytes: Number(value('retention.bytes') ?? -1),
-        });
-      }
     }
-    return {
-      brokers: metadata.brokers.map((b) => b.nodeId).sort((a, b) => a - b),
-      controller: metadata.controller < 0 ? null : metadata.controller,
-      partitions,
-      minIsr,
-      retention,
-    };
-  });
+  }
+  return {
+    brokers: metadata.brokers.map((b) => b.nodeId).sort((a, b) => a - b),
+    controller: metadata.controller < 0 ? null : metadata.controller,
+    partitions,
+    minIsr,
+    retention,
+  };
 }

@@ -1,3 +1,4 @@
+import { readMetadata } from './metadata.ts';
 import type { KafkaSession } from './session.ts';
 import { flexibleRequest } from './wire.ts';
 import type { Decoder } from './wire.ts';
@@ -49,7 +50,8 @@ function decodeLogDirs(broker: number, d: Decoder): LogDir[] {
 
 /** Asks every registered broker for its log dirs, at once; a broker that fails is reported in `errors`. */
 export async function describeLogDirs(session: KafkaSession): Promise<{ dirs: LogDir[]; errors: string[] }> {
-  const brokers = await session.withAdmin(async (admin) => (await admin.describeCluster()).brokers);
+  // Our own Metadata: kafkajs's describeCluster throws while any partition has no leader.
+  const { brokers } = await session.onAnyBroker(readMetadata);
   const results = await session.eachBroker(
     brokers,
     async (broker) =>

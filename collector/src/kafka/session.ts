@@ -12,6 +12,8 @@ import type { KafkaEndpoint } from './client.ts';
 export class KafkaSession {
   private admin: Promise<Admin> | undefined;
   private readonly pool: DirectPool;
+  /** The bootstrap broker that answered last: asked first next time. */
+  private preferred = 0;
 
   constructor(readonly endpoint: KafkaEndpoint) {
     this.pool = directPool(endpoint);
@@ -54,17 +56,48 @@ export class KafkaSession {
     }
   }
 
-  /** Runs `use` on the first bootstrap broker that answers. */
-  async onAnyBroker<T>(use: (broker: DirectBroker) => Promise<T>): Promise<T> {
-    let last: unknown;
-    for (const hostPort of this.endpoint.brokers) {
-      const at = hostPort.lastIndexOf(':');
-      const address = { nodeId: -1, host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)) };
-      const r = await this.onBroker(address, use);
-      if (r.status === 'fulfilled') return r.value;
-      last = r.reason;
-    }
-    throw new Error(`no bootstrap broker answered: ${(last as Error | undefined)?.message ?? 'none listed'}`);
+  /**
+   * Runs `use` on one bootstrap broker: the one that answered last, and if it has not answered within
+   * `hedgeMs`, the next one as well (and so on); the first answer wins. A hung bootstrap broker costs a
+   * second, not the request's whole timeout.
+   */
+  async onAnyBroker<T>(use: (broker: DirectBroker) => Promise<T>, hedgeMs = 1_000): Promise<T> {
+    const listed = this.endpoint.brokers;
+    if (listed.length === 0) throw new Error('no bootstrap broker answered: none listed');
+    const order = listed.map((_, i) => listed[(this.preferred + i) % listed.length] as string);
+    return new Promise<T>((resolve, reject) => {
+      let failed = 0;
+      let done = false;
+      let last: unknown;
+      const timers: NodeJS.Timeout[] = [];
+      let next = 0;
+      const launch = (): void => {
+        const hostPort = order[next];
+        next += 1;
+        if (done || hostPort === undefined) return;
+        const at = hostPort.lastIndexOf(':');
+        const address = { nodeId: -1, host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)) };
+        timers.push(setTimeout(launch, hedgeMs));
+        void this.onBroker(address, use).then((r) => {
+          if (done) return;
+          if (r.status === 'fulfilled') {
+            done = true;
+            timers.forEach(clearTimeout);
+            this.preferred = listed.indexOf(hostPort);
+            resolve(r.value);
+            return;
+          }
+          last = r.reason;
+          failed += 1;
+          if (failed === order.length) {
+            done = true;
+            timers.forEach(clearTimeout);
+            reject(new Error(`no bootstrap broker answered: ${(last as Error | undefined)?.message ?? ''}`));
+          } else launch(); // a refusal moves on at once
+        });
+      };
+      launch();
+    });
   }
 
   /** Disconnects everything; the session can be used again afterwards (it reconnects). */

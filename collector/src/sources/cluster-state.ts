@@ -64,7 +64,12 @@ export function clusterSamples(
     fields: { registered: registered.has(id) ? 1 : 0, ...perBroker.get(id) },
     timeMs,
   }));
-  return [clusterSample, ...topicSamples(cluster, snap, timeMs), ...brokerSamples];
+  return [
+    clusterSample,
+    ...topicSamples(cluster, snap, timeMs),
+    ...placementSamples(cluster, snap, timeMs),
+    ...brokerSamples,
+  ];
 }
 
 /** One `topic` sample per topic: partitions, replication and retention settings, replication health. */
@@ -95,6 +100,26 @@ export function topicSamples(cluster: string, snap: ClusterSnapshot, timeMs: num
       timeMs,
     };
   });
+}
+
+/** One `topic_placement` sample per broker and topic it holds: what the broker's loss would affect. */
+export function placementSamples(cluster: string, snap: ClusterSnapshot, timeMs: number): Sample[] {
+  const held = new Map<string, { broker: number; topic: string; replicas: number; leaders: number }>();
+  for (const p of snap.partitions) {
+    for (const r of p.replicas) {
+      const key = `${r}\u0000${p.topic}`;
+      const h = held.get(key) ?? { broker: r, topic: p.topic, replicas: 0, leaders: 0 };
+      h.replicas += 1;
+      if (p.leader === r) h.leaders += 1;
+      held.set(key, h);
+    }
+  }
+  return [...held.values()].map((h) => ({
+    measurement: 'topic_placement',
+    tags: { cluster, broker: String(h.broker), topic: h.topic },
+    fields: { replicas: h.replicas, leaders: h.leaders },
+    timeMs,
+  }));
 }
 
 /** A source that reads the cluster state through the admin API. */
