@@ -56,7 +56,9 @@ describe('Lookout on an InfluxDB with authentication', () => {
     const refused = await writeLineProtocol({ url, database: 'lookout' }, line);
     expect(refused).toMatchObject({ ok: false, retriable: false });
     const stored = await query('SELECT "partitions" FROM "lookout".."cluster"');
-    expect(stored.results[0]?.series?.[0]?.values).toEqual([[new Date(at).toISOString(), 12]]);
+    // InfluxDB writes RFC 3339 with trailing zeros trimmed (…46.63Z for …46.630Z): compare instants.
+    const values = (stored.results[0]?.series?.[0]?.values ?? []) as [string, number][];
+    expect(values.map(([t, v]) => [Date.parse(t), v])).toEqual([[at, 12]]);
   });
 
   it('the alerter reads and writes its alert events with its credentials, and is refused without them', async () => {

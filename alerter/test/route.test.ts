@@ -152,8 +152,9 @@ describe('the dispatcher', () => {
     const { d, state } = dispatcher();
     const a = alert('KafkaDiskUsedCritical', { cluster: 'lab', broker: '1' }, { firedAt: noon });
     const b = alert('KafkaDiskUsedCritical', { cluster: 'lab', broker: '2' }, { firedAt: noon + 2_000 });
-    expect(told(d, [a], [], ownership, noon + 9_000)).toEqual([]);
-    const first = told(d, [a, b], [], ownership, noon + 10_000);
+    // The default tree's page route waits 5 s.
+    expect(told(d, [a], [], ownership, noon + 4_000)).toEqual([]);
+    const first = told(d, [a, b], [], ownership, noon + 5_000);
     expect(first).toHaveLength(1);
     expect(first[0]).toMatchObject({
       receiver: 'oncall',
@@ -176,9 +177,9 @@ describe('the dispatcher', () => {
       ['1', 'firing'],
       ['2', 'resolved'],
     ]);
-    // All resolved: one resolved notification, then the group is forgotten.
+    // All resolved: one resolved notification at once (not after group_interval), then the group is forgotten.
     const aResolved = { ...a, phase: 'resolved' as const, resolvedAt: t + 61_000 };
-    const done = told(d, [aResolved, bResolved], [], ownership, t + 120_000);
+    const done = told(d, [aResolved, bResolved], [], ownership, t + 61_000);
     expect(done.map((n) => n.status)).toEqual(['resolved']);
     expect(done[0]?.incidentKey).toBe(first[0]?.incidentKey);
     expect(told(d, [aResolved, bResolved], [], ownership, t + 999_000)).toEqual([]);

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createKafka } from '../../collector/src/kafka/client.ts';
+import { readMetadata } from '../../collector/src/kafka/metadata.ts';
+import { KafkaSession } from '../../collector/src/kafka/session.ts';
 
 /** Polls `probe` every 250 ms until it returns true; throws `what` after `timeoutMs`. */
 export async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
@@ -38,15 +39,18 @@ export async function waitForSteady<T>(
   return readings;
 }
 
-/** The broker ids the cluster's metadata lists right now, asked through `bootstrap`. */
+/**
+ * The broker ids the cluster's metadata lists right now, asked through `bootstrap`, by the collector's own
+ * Metadata read: kafkajs's describeCluster throws while any partition has no leader (a single-replica partition
+ * of a broker that is down), which is when a drill starts a broker again.
+ */
 export async function registeredBrokers(bootstrap: string[]): Promise<number[]> {
-  const admin = createKafka({ brokers: bootstrap, clientId: 'lookout-lab', requestTimeoutMs: 3_000 }).admin();
-  await admin.connect();
+  const session = new KafkaSession({ brokers: bootstrap, clientId: 'lookout-lab', requestTimeoutMs: 3_000 });
   try {
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.map((b) => b.nodeId).sort((a, b) => a - b);
+    const { brokers } = await session.onAnyBroker(readMetadata);
+    return brokers.map((b) => b.nodeId).sort((a, b) => a - b);
   } finally {
-    await admin.disconnect();
+    await session.close();
   }
 }
 

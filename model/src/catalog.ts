@@ -102,7 +102,11 @@ export const catalog = {
       brokers_registered: gauge('integer', 'brokers', 'Brokers in the metadata.'),
       brokers_expected: gauge('integer', 'brokers', 'Brokers the configuration expects.'),
       brokers_missing: gauge('integer', 'brokers', 'Expected brokers absent from the metadata.'),
-      controller_id: gauge('integer', 'id', 'The active controller as the metadata names it (-1 if none).'),
+      controller_id: gauge(
+        'integer',
+        'id',
+        'The active controller: the KRaft quorum leader (DescribeQuorum), -1 if none.',
+      ),
       topics: gauge('integer', 'topics', 'Topics, internal ones included.'),
       partitions: gauge('integer', 'partitions', 'Partitions, internal ones included.'),
       under_replicated_partitions: gauge(

@@ -212,7 +212,7 @@ describe('consumer lag against the lab', () => {
       await session.close();
       await controlBroker(dir, 3, 'start');
     }
-    await waitForEveryPartitionInSync(admin);
+    await waitForEveryPartitionInSync();
     await admin.deleteTopics({ topics: [topic] });
     await admin.disconnect();
   }, 120_000);

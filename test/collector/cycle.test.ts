@@ -89,7 +89,7 @@ describe('collection cycle isolation (real brokers)', () => {
       expect(upByBroker(summary)).toEqual({ '1': [true, true], '2': [false, false], '3': [true, true] });
       expect(summary.targets.find((t) => !t.up)?.error).toContain('unreachable');
 
-      const metadataUrp = (): Promise<number> => underReplicatedPartitions(admin);
+      const metadataUrp = (): Promise<number> => underReplicatedPartitions();
       await waitForSteady('every broker to show the dead broker', 20_000, metadataUrp, (n) => n > 0);
       const database = uniqueName('cluster').replaceAll('-', '_');
       const influx = await connectInflux({ url: lab.influx.url, database });

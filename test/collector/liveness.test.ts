@@ -82,6 +82,28 @@ describe('broker liveness and sources that survive leaderless partitions (real b
     await targets.close();
   });
 
+  it('controller_id is the active controller (the KRaft quorum leader), the broker whose JMX says so, in every read', async () => {
+    const ids: unknown[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const cluster = (await run('admin')).find((s) => s.measurement === 'cluster');
+      ids.push(cluster?.fields.controller_id);
+    }
+    const jmx = await Promise.all(
+      targets.sources
+        .filter((s) => s.kind === 'jmx')
+        .map((s) => runSource(s, Date.now(), config.schedule.timeout, Date.now)),
+    );
+    const active = jmx
+      .flat()
+      .filter((s) => s.measurement === 'broker' && s.fields.active_controller_count === 1)
+      .map((s) => Number(s.tags.broker));
+    console.log(
+      `controller_id in 6 reads: ${ids.join(' ')}; ActiveControllerCount 1 on broker ${active.join(', ')}`,
+    );
+    expect(active).toHaveLength(1);
+    expect(new Set(ids)).toEqual(new Set(active));
+  });
+
   it('a SIGKILLed broker reads crashed within seconds, and every source keeps answering while its RF-1 partition has no leader', async () => {
     const t0 = Date.now();
     await controlBroker(dir, 2, 'kill');

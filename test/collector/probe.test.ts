@@ -83,7 +83,7 @@ describe('the synthetic probe against the lab', () => {
     });
     const admin = labKafka('probe-test-admin').admin();
     await admin.connect();
-    await waitForEveryPartitionInSync(admin);
+    await waitForEveryPartitionInSync();
     await admin.deleteTopics({ topics: [topic] });
     await admin.disconnect();
     await probe.close();

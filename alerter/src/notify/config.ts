@@ -129,7 +129,9 @@ export function defaultRoute(receivers: Readonly<Record<string, unknown>>): Rout
     });
   // Info alerts (a broker restarting by a controlled shutdown …) are for the API, the page and the dashboards.
   routes.push({ matchers: [parseMatcher('severity="info"')], receiver: 'none' });
-  if ('oncall' in receivers) routes.push({ matchers: [parseMatcher('severity="page"')], receiver: 'oncall' });
+  // Pages wait 5 s for what fires with them: inhibition already folds an incident's effects into one page.
+  if ('oncall' in receivers)
+    routes.push({ matchers: [parseMatcher('severity="page"')], receiver: 'oncall', group_wait: 5_000 });
   return {
     receiver: 'operators' in receivers ? 'operators' : 'none',
     group_by: ['alertname', 'cluster'],

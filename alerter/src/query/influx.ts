@@ -58,7 +58,14 @@ async function post(source: InfluxSource, q: string): Promise<RawResult[]> {
   }
 }
 
+/**
+ * A database the collector has not created yet holds no data: that is "nothing collected", which the rules
+ * read as such (LookoutDataStale needs data in the last hour), not every rule failing at once.
+ */
+const notCreatedYet = (error: string): boolean => error.startsWith('database not found');
+
 function seriesOf(raw: RawResult, q: SeriesQuery): SeriesResult[] | Error {
+  if (raw.error !== undefined && notCreatedYet(raw.error)) return [];
   if (raw.error !== undefined) return new Error(`InfluxDB: ${raw.error}`);
   if (raw.partial === true)
     return new Error('InfluxDB returned a partial answer (row limit): the query is too wide');
@@ -127,6 +134,7 @@ export function influxRawReader(source: InfluxSource): RawReader {
       `SELECT ${columns} FROM ${quoteIdent(measurement)} WHERE time > ${ns(fromMs)} AND time <= ${ns(toMs)}`,
     );
     if (raw === undefined) return new Error('InfluxDB gave no answer');
+    if (raw.error !== undefined && notCreatedYet(raw.error)) return [];
     if (raw.error !== undefined) return new Error(`InfluxDB: ${raw.error}`);
     if (raw.partial === true) return new Error('InfluxDB returned a partial answer (row limit)');
     const out: MemoryPoint[] = [];

@@ -1,5 +1,6 @@
 import { ConfigResourceTypes } from './client.ts';
 import { readMetadata } from './metadata.ts';
+import { readQuorumLeader } from './quorum.ts';
 import type { KafkaSession } from './session.ts';
 
 /** One partition's placement, as the metadata says. `leader` is -1 when it has none. */
@@ -14,7 +15,8 @@ export interface PartitionState {
 /** The cluster as the admin API sees it at one moment. */
 export interface ClusterSnapshot {
   brokers: number[];
-  controller: number | null;
+  /** The active controller; null if the quorum has none, undefined if it could not be asked. */
+  controller: number | null | undefined;
   partitions: PartitionState[];
   /** min.insync.replicas per topic (topics whose config could not be read are absent). */
   minIsr: Map<string, number>;
@@ -28,7 +30,11 @@ export interface ClusterSnapshot {
  * one Metadata request and one DescribeConfigs for all topics. Internal topics are included.
  */
 export async function readClusterSnapshot(session: KafkaSession): Promise<ClusterSnapshot> {
-  const metadata = await session.onAnyBroker(readMetadata);
+  const [metadata, quorumLeader] = await Promise.all([
+    session.onAnyBroker(readMetadata),
+    // The active controller (Metadata's controller id is a random broker under KRaft); unknown if unanswered.
+    session.onAnyBroker(readQuorumLeader).catch(() => undefined),
+  ]);
   const partitions = metadata.partitions;
   const topics = [...new Set(partitions.map((p) => p.topic))];
   const minIsr = new Map<string, number>();
@@ -60,7 +66,7 @@ export async function readClusterSnapshot(session: KafkaSession): Promise<Cluste
   }
   return {
     brokers: metadata.brokers.map((b) => b.nodeId).sort((a, b) => a - b),
-    controller: metadata.controller < 0 ? null : metadata.controller,
+    controller: quorumLeader === undefined ? undefined : quorumLeader < 0 ? null : quorumLeader,
     partitions,
     minIsr,
     retention,

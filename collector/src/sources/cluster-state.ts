@@ -48,7 +48,7 @@ export function clusterSamples(
       brokers_registered: snap.brokers.length,
       brokers_expected: expected.length,
       brokers_missing: missing,
-      controller_id: snap.controller ?? -1,
+      ...(snap.controller === undefined ? {} : { controller_id: snap.controller ?? -1 }),
       topics: new Set(snap.partitions.map((p) => p.topic)).size,
       partitions: snap.partitions.length,
       under_replicated_partitions: underReplicated,

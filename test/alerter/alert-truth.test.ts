@@ -1,0 +1,274 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAlerter } from '../../alerter/src/main.ts';
+import type { RunningAlerter } from '../../alerter/src/main.ts';
+import { notifySchema } from '../../alerter/src/notify/config.ts';
+import { readMetadata } from '../../collector/src/kafka/metadata.ts';
+import { runCollector } from '../../collector/src/main.ts';
+import { labAlerterSetup } from '../../lab/src/alerter-config.ts';
+import { startSmtpCatcher, startWebhookReceiver } from '../../lab/src/catchers.ts';
+import type { CaughtMail, SmtpCatcher, WebhookReceiver } from '../../lab/src/catchers.ts';
+import { labCollectorConfig } from '../../lab/src/collector-config.ts';
+import { controlBroker } from '../../lab/src/control.ts';
+import { processState } from '../../lab/src/process.ts';
+import { waitForSteady } from '../../lab/src/readiness.ts';
+import { currentLab, labKafka, uniqueName, withLabSession } from '../lab/lab.ts';
+
+// Alert truth as shipped: the collector with the example config's schedule (every 15 s, 10 s per target), its
+// liveness (every 2 s) and probe on, restart_grace 5 m; the alerter with the default pack as shipped (no
+// overrides), the example's evaluation (every 15 s, and as soon as new data lands) and the default routing tree
+// (pages to `oncall` after the root's 10 s group_wait, tenants' alerts to their owners, the rest to
+// `operators`); a real webhook receiver as the pager and a real SMTP server as every mailbox. Only the
+// receivers' addresses are the test's. Broker settings: Kafka's defaults (broker.session.timeout.ms 9000).
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+/** How long after an incident no late page may come: the inhibition's 2-minute hold and a margin. */
+const QUIET_AFTER_MS = 150_000;
+
+interface Page {
+  status: 'firing' | 'resolved';
+  alerts: { labels: Record<string, string>; affected?: { labels: Record<string, string> }[] }[];
+}
+
+async function until<T>(what: string, ms: number, probe: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+describe('alert truth with the shipped defaults (real lab)', () => {
+  const lab = currentLab();
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-truth-'));
+  const database = uniqueName('truth').replaceAll('-', '_');
+  const tenantsFile = join(dir, 'tenants.yaml');
+  const topic = uniqueName('truth-acme');
+  const stopCollector = new AbortController();
+  const log = pino({ level: 'error' }, pino.destination(2));
+  let collector: Promise<void>;
+  let alerter: RunningAlerter;
+  let pager: WebhookReceiver;
+  let smtp: SmtpCatcher;
+  const pages = (since: number): (Page & { atMs: number })[] =>
+    pager.received.filter((r) => r.atMs >= since).map((r) => ({ ...(r.body as Page), atMs: r.atMs }));
+  const firingPages = (since: number) => pages(since).filter((p) => p.status === 'firing');
+  const mails = (since: number): CaughtMail[] => smtp.mails.filter((m) => m.atMs >= since);
+  const describePages = (since: number): string =>
+    pages(since)
+      .map((p) => `${secs(p.atMs - since)} ${p.status} ${p.alerts.map((a) => a.labels.alertname).join(',')}`)
+      .join('; ') || 'none';
+
+  /** Every partition led and fully in sync, by our own metadata read (kafkajs's throws on a leaderless one). */
+  const healed = (): Promise<unknown> =>
+    withLabSession('truth-heal', (session) =>
+      waitForSteady(
+        'every partition led and in sync',
+        90_000,
+        async () =>
+          (await session.onAnyBroker(readMetadata)).partitions.every(
+            (p) => p.leader >= 0 && p.isr.length === p.replicas.length,
+          ),
+        (ok) => ok,
+      ),
+    );
+
+  /** No page from `since` for `ms`. */
+  async function quietFor(since: number, ms: number): Promise<void> {
+    await sleep(ms);
+    expect(describePages(since)).toBe('none');
+  }
+
+  beforeAll(async () => {
+    writeFileSync(
+      tenantsFile,
+      [
+        'tenants:',
+        '  - name: acme',
+        '    contacts: [acme@example.com]',
+        "    topics: ['truth-acme-*']",
+        "    groups: ['truth-acme-*']",
+        '',
+      ].join('\n'),
+    );
+    pager = await startWebhookReceiver();
+    smtp = await startSmtpCatcher();
+    const admin = labKafka('truth-admin').admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: [{ topic, numPartitions: 3, replicationFactor: 3 }],
+    });
+    await admin.disconnect();
+    const config = labCollectorConfig(lab, database, 15_000);
+    collector = runCollector(
+      { ...config, schedule: { interval: 15_000, timeout: 10_000 }, tenants: tenantsFile },
+      process.env,
+      log,
+      stopCollector.signal,
+    );
+    // The alerter starts once the collector has created its database (as compose orders them).
+    await sleep(5_000);
+    alerter = await startAlerter(
+      labAlerterSetup(lab, {
+        database,
+        intervalMs: 15_000,
+        listen: '127.0.0.1:0',
+        statePath: join(dir, 'alerts.db'),
+        tenantsFile,
+        notify: notifySchema.parse({
+          smtp: { host: '127.0.0.1', port: smtp.port, from: 'lookout@example.com' },
+          receivers: {
+            oncall: { webhook: { url: `http://127.0.0.1:${pager.port}/` } },
+            tenants: { email: { to: 'owner' } },
+            operators: { email: { to: ['kafka-ops@example.com'] } },
+          },
+          incidents: { group_wait: '10s', repeat_interval: '24h' },
+        }),
+      }),
+      log,
+    );
+    await until('every rule evaluating on collected data', 90_000, () =>
+      alerter.engine.ruleStatus().every((s) => s.health === 'ok') &&
+      alerter.engine.alerts().some((a) => a.rule === 'LookoutWatchdog')
+        ? true
+        : undefined,
+    );
+    await healed();
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const b of currentLab().brokers) {
+      const st = processState(b.pid, lab.dir);
+      if (st === 'paused') await controlBroker(lab.dir, b.id, 'resume');
+      if (st === 'gone') await controlBroker(lab.dir, b.id, 'start');
+    }
+    await alerter?.stop();
+    stopCollector.abort();
+    await collector;
+    await Promise.allSettled([pager?.close(), smtp?.close()]);
+    const admin = labKafka('truth-admin').admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starting up pages nobody and emails nobody', () => {
+    expect(describePages(0)).toBe('none');
+    expect(mails(0).map((m) => m.subject)).toEqual([]);
+  });
+
+  it(
+    'SIGKILL of the active controller: one page within 20 s naming the crash and the affected topics, the resolve within 30 s of its return, nothing late',
+    { timeout: 400_000 },
+    async () => {
+      const controller = await activeController(lab.influx.url, database);
+      const t0 = Date.now();
+      await controlBroker(lab.dir, controller, 'kill');
+      const page = await until('the crash page', 40_000, () =>
+        firingPages(t0).find((p) => p.alerts.some((a) => a.labels.alertname === 'KafkaBrokerDown')),
+      );
+      const toPage = page.atMs - t0;
+      const down = page.alerts.find((a) => a.labels.alertname === 'KafkaBrokerDown');
+      console.log(
+        `crash of broker ${controller} (the active controller): first page ${secs(toPage)} after SIGKILL; affected topics: ${(down?.affected ?? []).map((r) => r.labels.topic).join(', ')}`,
+      );
+      expect(down?.labels.broker).toBe(String(controller));
+      expect(toPage).toBeLessThanOrEqual(20_000);
+      expect((down?.affected ?? []).map((r) => r.labels.topic)).toContain(topic);
+      const incidentMail = await until('the tenant’s platform-incident email', 30_000, () =>
+        mails(t0).find((m) => m.to.includes('acme@example.com')),
+      );
+      console.log(`  acme's platform-incident email ${secs(incidentMail.atMs - t0)} after SIGKILL`);
+
+      await sleep(Math.max(0, 30_000 - (Date.now() - t0))); // a crash that lasts half a minute
+      await controlBroker(lab.dir, controller, 'start');
+      const back = Date.now();
+      const resolved = await until('the resolve page', 60_000, () =>
+        pages(back).find((p) => p.status === 'resolved'),
+      );
+      console.log(
+        `  broker ${controller} back: resolve page ${secs(resolved.atMs - back)} after it served again`,
+      );
+      expect(resolved.atMs - back).toBeLessThanOrEqual(30_000);
+      await healed();
+      await sleep(Math.max(0, QUIET_AFTER_MS - (Date.now() - back)));
+      console.log(`  pages of the incident: ${describePages(t0)}`);
+      expect(firingPages(t0)).toHaveLength(1);
+      const acme = mails(t0).filter((m) => m.to.includes('acme@example.com'));
+      expect(acme.length).toBeGreaterThanOrEqual(1);
+      expect(acme.length).toBeLessThanOrEqual(2); // the incident, and its resolve
+    },
+  );
+
+  it(
+    'a rolling restart of every broker by controlled shutdown, no silence: 0 pages, 0 emails',
+    { timeout: 600_000 },
+    async () => {
+      const t0 = Date.now();
+      for (const b of currentLab().brokers) {
+        await controlBroker(lab.dir, b.id, 'stop');
+        await controlBroker(lab.dir, b.id, 'start');
+        await healed();
+      }
+      const took = Date.now() - t0;
+      await quietFor(t0, QUIET_AFTER_MS);
+      const restarting = alerter.engine.alerts().filter((a) => a.rule === 'KafkaBrokerRestarting');
+      console.log(
+        `rolling restart of ${currentLab().brokers.length} brokers in ${secs(took)}: pages ${describePages(t0)}, emails ${mails(t0).length}; KafkaBrokerRestarting seen for brokers ${[...new Set(restarting.map((a) => a.labels.broker))].join(', ') || '(resolved and forgotten)'}`,
+      );
+      expect(mails(t0).map((m) => `${m.to.join(',')}: ${m.subject}`)).toEqual([]);
+    },
+  );
+
+  it(
+    'SIGSTOP: one page within 20 s saying hung, not crashed; the resolve within 30 s of SIGCONT',
+    { timeout: 400_000 },
+    async () => {
+      const victim = 3;
+      const t0 = Date.now();
+      await controlBroker(lab.dir, victim, 'pause');
+      const page = await until('the hung page', 40_000, () =>
+        firingPages(t0).find((p) => p.alerts.some((a) => a.labels.alertname === 'KafkaBrokerHung')),
+      );
+      console.log(
+        `broker ${victim} SIGSTOPped: first page ${secs(page.atMs - t0)} after the pause (KafkaBrokerHung)`,
+      );
+      expect(page.atMs - t0).toBeLessThanOrEqual(20_000);
+      expect(page.alerts.map((a) => a.labels.alertname)).not.toContain('KafkaBrokerDown');
+      await sleep(Math.max(0, 30_000 - (Date.now() - t0)));
+      await controlBroker(lab.dir, victim, 'resume');
+      const back = Date.now();
+      const resolved = await until('the resolve page', 60_000, () =>
+        pages(back).find((p) => p.status === 'resolved'),
+      );
+      console.log(`  resumed: resolve page ${secs(resolved.atMs - back)} after SIGCONT`);
+      expect(resolved.atMs - back).toBeLessThanOrEqual(30_000);
+      await healed();
+      await sleep(Math.max(0, QUIET_AFTER_MS - (Date.now() - back)));
+      console.log(`  pages of the incident: ${describePages(t0)}`);
+      expect(firingPages(t0)).toHaveLength(1);
+    },
+  );
+});
+
+/** The broker whose JMX says it is the active controller, from what the collector stored. */
+async function activeController(influxUrl: string, database: string): Promise<number> {
+  for (let i = 0; i < 60; i += 1) {
+    const q = `SELECT last("active_controller_count") FROM "broker" WHERE time > now() - 1m GROUP BY "broker"`;
+    const res = await fetch(`${influxUrl}/query?db=${database}&q=${encodeURIComponent(q)}`);
+    const body = (await res.json()) as {
+      results: { series?: { tags: { broker: string }; values: [string, number][] }[] }[];
+    };
+    const active = (body.results[0]?.series ?? []).filter((s) => s.values[0]?.[1] === 1);
+    if (active.length === 1) return Number(active[0]?.tags.broker);
+    await sleep(1_000);
+  }
+  throw new Error('no single active controller in the stored JMX metrics');
+}
