@@ -9,7 +9,10 @@ export type LagMethod = 'none' | 'interpolated' | 'extrapolated';
 
 interface Point {
   offset: number;
-  timeMs: number;
+  /** When the end was first seen at this offset: the records up to it had all arrived by then. */
+  firstMs: number;
+  /** When it was last seen there: the records after it had not arrived yet. */
+  lastMs: number;
 }
 
 export class OffsetHistory {
@@ -28,30 +31,34 @@ export class OffsetHistory {
       this.points.set(key, list);
     }
     const last = list.at(-1);
-    // An unchanged end only moves the newest point's time: the oldest time it held that offset stays.
-    if (last === undefined || last.offset !== offset || list.length === 1) list.push({ offset, timeMs });
-    else last.timeMs = timeMs;
+    // An unchanged end is one point seen from `firstMs` to `lastMs`: a burst stays dated to when it arrived,
+    // however long the end then stands still.
+    if (last !== undefined && last.offset === offset) last.lastMs = timeMs;
+    else list.push({ offset, firstMs: timeMs, lastMs: timeMs });
     while (
       list.length > this.maxPoints ||
-      (list.length > 2 && (list[0]?.timeMs ?? timeMs) < timeMs - this.maxAgeMs)
+      (list.length > 2 && (list[0]?.lastMs ?? timeMs) < timeMs - this.maxAgeMs)
     )
       list.shift();
   }
 
-  /** Messages per second over the last two records, or undefined with fewer than two. */
+  /** Messages per second between the last two readings, or undefined with fewer than two. */
   rate(key: string): number | undefined {
     const list = this.points.get(key);
-    if (list === undefined || list.length < 2) return undefined;
-    const a = list.at(-2) as Point;
-    const b = list.at(-1) as Point;
-    return b.timeMs > a.timeMs ? (b.offset - a.offset) / ((b.timeMs - a.timeMs) / 1000) : undefined;
+    const b = list?.at(-1);
+    if (list === undefined || b === undefined) return undefined;
+    // The end stood still since it was first seen at its offset: no messages in the latest interval.
+    if (b.lastMs > b.firstMs) return 0;
+    const a = list.at(-2);
+    if (a === undefined || b.firstMs <= a.lastMs) return undefined;
+    return (b.offset - a.offset) / ((b.firstMs - a.lastMs) / 1000);
   }
 
   /**
    * How far behind, in seconds at `nowMs`, a consumer at `committed` is: the age of the moment the log end
-   * passed `committed`. Caught up (committed ≥ end) is 0. Inside the history it is interpolated between the
-   * two records around it; before the history it is extrapolated at the history's average rate, and never
-   * claimed older than the history allows at that rate.
+   * passed `committed`. Caught up (committed ≥ end) is 0. Inside the history it is interpolated over the
+   * interval in which the records around it arrived (after the end was last seen below it, by the time it was
+   * first seen past it); before the history it is extrapolated at the history's average rate.
    */
   lagSeconds(
     key: string,
@@ -62,27 +69,59 @@ export class OffsetHistory {
     if (committed >= end) return { seconds: 0, method: 'interpolated' };
     const list = this.points.get(key);
     if (list === undefined || list.length === 0) return { seconds: 0, method: 'none' };
+    return this.arrivalMs(list, committed, nowMs) ?? { seconds: 0, method: 'interpolated' };
+  }
+
+  /**
+   * When the record at `offset` reached the log, by the history: not before `earliestMs` (the end was last seen
+   * below it then) and, as interpolated, at `estimateMs`; undefined outside the history. What `exact` lag
+   * checks a record's CreateTime against: a record produced long before it reached the log (a producer that
+   * fell behind) is not its consumer's delay.
+   */
+  arrival(key: string, offset: number): { earliestMs: number; estimateMs: number } | undefined {
+    const list = this.points.get(key) ?? [];
+    for (let i = 1; i < list.length; i++) {
+      const after = list[i] as Point;
+      if (after.offset > offset) {
+        const before = list[i - 1] as Point;
+        if (offset < before.offset) return undefined; // before the history
+        const fraction = (offset - before.offset) / (after.offset - before.offset);
+        return {
+          earliestMs: before.lastMs,
+          estimateMs: before.lastMs + fraction * (after.firstMs - before.lastMs),
+        };
+      }
+    }
+    return undefined;
+  }
+
+  private arrivalMs(
+    list: Point[],
+    committed: number,
+    nowMs: number,
+  ): { seconds: number; method: LagMethod } | undefined {
     const oldest = list[0] as Point;
     if (committed < oldest.offset) {
       const newest = list.at(-1) as Point;
-      const spanMs = newest.timeMs - oldest.timeMs;
+      const spanMs = newest.firstMs - oldest.firstMs;
       const messages = newest.offset - oldest.offset;
       if (spanMs <= 0 || messages <= 0)
-        return { seconds: (nowMs - oldest.timeMs) / 1000, method: 'extrapolated' };
-      const atMs = oldest.timeMs - ((oldest.offset - committed) / messages) * spanMs;
+        return { seconds: (nowMs - oldest.firstMs) / 1000, method: 'extrapolated' };
+      const atMs = oldest.firstMs - ((oldest.offset - committed) / messages) * spanMs;
       return { seconds: (nowMs - atMs) / 1000, method: 'extrapolated' };
     }
-    // The first record whose offset is past `committed`: the log end passed `committed` between it and the one before.
+    // The first reading past `committed`: the end passed it after the reading before was last seen, and by the
+    // time this one was first seen.
     for (let i = 1; i < list.length; i++) {
       const after = list[i] as Point;
       if (after.offset > committed) {
         const before = list[i - 1] as Point;
         const fraction = (committed - before.offset) / (after.offset - before.offset);
-        const atMs = before.timeMs + fraction * (after.timeMs - before.timeMs);
+        const atMs = before.lastMs + fraction * (after.firstMs - before.lastMs);
         return { seconds: Math.max(0, (nowMs - atMs) / 1000), method: 'interpolated' };
       }
     }
-    // Past the newest record (the end moved since): it passed `committed` between the newest record and now.
-    return { seconds: 0, method: 'interpolated' };
+    // Past the newest reading (the end moved since): it passed `committed` between that reading and now.
+    return undefined;
   }
 }

@@ -129,3 +129,31 @@ describe('offsetSamples', () => {
     expect(later.filter((s) => s.measurement === 'partition_offsets')).toHaveLength(4);
   });
 });
+
+describe('lag in seconds of a record its producer stamped long before it reached the log', () => {
+  // orders/0 stood at end 90 until the reading at 195 s, then 100 at 215 s: record 90 arrived after 195 s.
+  const history = new OffsetHistory();
+  for (let t = 0; t <= 200_000; t += 15_000) history.record(partitionKey('orders', 0), 90, t);
+  history.record(partitionKey('orders', 0), 100, 215_000);
+  const fieldsWith = (stampMs: number) =>
+    lagSamples(
+      'c1',
+      snap,
+      230_000,
+      () => '',
+      history,
+      (topic, p, offset) => (topic === 'orders' && p === 0 && offset === 90 ? stampMs : undefined),
+    ).find((s) => s.measurement === 'consumer_lag' && s.tags.topic === 'orders' && s.tags.partition === '0')
+      ?.fields;
+
+  it('counts from its CreateTime when that fits its arrival (exact)', () => {
+    expect(fieldsWith(205_000)).toMatchObject({ lag_seconds: 25, lag_method: 'exact' });
+  });
+  it('counts from its arrival, not its CreateTime, when the producer was late (interpolated)', () => {
+    // Stamped 170 s before the consumer looked, but on the log only since after 195 s: 15–35 s behind.
+    const f = fieldsWith(60_000);
+    expect(f?.lag_method).toBe('interpolated');
+    expect(Number(f?.lag_seconds)).toBeGreaterThanOrEqual(15);
+    expect(Number(f?.lag_seconds)).toBeLessThanOrEqual(35);
+  });
+});

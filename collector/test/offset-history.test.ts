@@ -44,6 +44,21 @@ describe('OffsetHistory', () => {
     expect(seconds).toBeLessThanOrEqual(10);
   });
 
+  it('dates a burst to when it arrived, however long the end then stands still', () => {
+    // The end stays at 0 until a burst of 20,000 records lands between the readings at 60 s and 75 s; then
+    // it stands still. A consumer reading 200/s from the burst is at 17,800 at 150 s: that record arrived
+    // between 60 s and 75 s, so it is 75 to 90 s old (the newest reading's time moves on; the burst does not).
+    const h = new OffsetHistory();
+    for (let t = 0; t <= 60_000; t += 15_000) h.record('p', 0, t);
+    for (let t = 75_000; t <= 150_000; t += 15_000) h.record('p', 20_000, t);
+    const { seconds, method } = h.lagSeconds('p', 17_800, 20_000, 150_000);
+    expect(method).toBe('interpolated');
+    expect(seconds).toBeGreaterThanOrEqual(75);
+    expect(seconds).toBeLessThanOrEqual(90);
+    expect(h.arrival('p', 17_800)).toEqual({ earliestMs: 60_000, estimateMs: 73_350 });
+    expect(h.rate('p')).toBe(0); // nothing arrived in the latest interval
+  });
+
   it('extrapolates before the history at its average rate, and says so', () => {
     const later = new OffsetHistory();
     for (let t = 60_000; t <= 120_000; t += 10_000) later.record('p', (t / 1000) * 10, t); // ends 600..1200

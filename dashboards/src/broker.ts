@@ -10,6 +10,17 @@ export function brokerDetail(): dashboard.DashboardBuilder {
     .annotation(alertAnnotations('cluster'))
     .withVariable(tagVariable('broker', 'Broker', 'broker'))
     .withPanel(
+      // up, fenced, crashed, hung, restarting, restart_overdue (docs/adr/0004-crash-or-planned-stop.md).
+      statPanel('Liveness', metric('broker_status', 'state').within('cluster', 'broker').whole()),
+    )
+    .withPanel(
+      statPanel(
+        'Not answering for',
+        metric('broker_status', 'down_seconds').within('cluster', 'broker').whole(),
+        's',
+      ).thresholds(steps([null, 'green'], [3, 'red'])),
+    )
+    .withPanel(
       statPanel('Leader partitions', metric('broker', 'leader_count').within('cluster', 'broker').whole()),
     )
     .withPanel(statPanel('Replicas', metric('broker', 'partition_count').within('cluster', 'broker').whole()))

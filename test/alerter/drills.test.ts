@@ -22,7 +22,7 @@ import { labCollectorConfig } from '../../lab/src/collector-config.ts';
 import { controlBroker, controlInflux } from '../../lab/src/control.ts';
 import { processState } from '../../lab/src/process.ts';
 import type { TrackedAlert } from '../../rules/src/alert.ts';
-import { currentLab, labKafka, uniqueName } from '../lab/lab.ts';
+import { currentLab, labKafka, uniqueName, waitForEveryPartitionInSync } from '../lab/lab.ts';
 
 // Drills on the real lab: the real collector and two real alerters over the same InfluxDB database. Changed
 // from the shipped defaults, and why: the collector's cycle and the alerters' evaluation run every 5 s instead
@@ -251,6 +251,9 @@ describe('alerting and notification drills on the lab', () => {
             ? undefined
             : true,
         );
+        // As an operator's rolling restart does: the next broker only once every replica is back in sync
+        // (stopping it earlier leaves partitions under min.insync.replicas: a real outage, which pages).
+        await waitForEveryPartitionInSync(120_000);
         await fetch(`${api}/api/silences/${id}`, { method: 'DELETE' });
       }
       // Everything settles: no page alert is pending any more.
@@ -277,7 +280,7 @@ describe('alerting and notification drills on the lab', () => {
         (t) => t.rule === 'KafkaBrokerDown' && t.to === 'firing',
       );
       console.error(
-        `[drill] rolling restart in ${secs(Date.now() - started)}: pack: KafkaBrokerRestarting for brokers ${[...seen].sort().join(', ')}, page alerts fired: ${paged.length}; drill alerter (maintenance windows): KafkaBrokerDown fired ${drillFired.length}×, pages sent: ${pages(started).length}`,
+        `[drill] rolling restart in ${secs(Date.now() - started)}: pack: KafkaBrokerRestarting for brokers ${[...seen].sort().join(', ')}, page alerts fired: ${paged.length} (${paged.map((t) => `${t.rule}${t.labels.broker === undefined ? '' : ` ${t.labels.broker}`}`).join(', ')}); drill alerter (maintenance windows): KafkaBrokerDown fired ${drillFired.length}×, pages sent: ${pages(started).length}`,
       );
       expect(paged).toEqual([]);
       expect(drillFired).toEqual([]);

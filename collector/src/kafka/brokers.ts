@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { KafkaEndpoint } from './client.ts';
+import { registerCodecs } from './codecs.ts';
 
 /**
  * A direct connection to one broker through kafkajs's own Broker class (ApiVersions, SASL and TLS as for
@@ -7,6 +8,8 @@ import type { KafkaEndpoint } from './client.ts';
  * ListOffsets per leader, DescribeLogDirs, Fetch of single records, the probe's Produce. kafkajs 2.2.4 is pinned; its internals are read here only.
  */
 const require = createRequire(import.meta.url);
+// Records the direct connections fetch may be compressed with any codec Kafka producers use.
+registerCodecs();
 
 /** The requests a direct broker connection is used for. */
 export interface DirectBroker {

@@ -1,8 +1,10 @@
 import kafkajs from 'kafkajs';
+import { registerCodecs } from './codecs.ts';
 import type { Admin, Consumer, ConsumerConfig, Kafka, Producer, SASLOptions } from 'kafkajs';
 
 // kafkajs is CommonJS: Node's ESM loader sees only some of its named exports, so take them from the default.
 const { AssignerProtocol, ConfigResourceTypes, Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
+registerCodecs();
 
 /** Connection settings for one cluster. */
 export interface KafkaEndpoint {

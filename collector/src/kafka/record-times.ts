@@ -20,8 +20,9 @@ const PARTITION_BYTES = 64 * 1024;
 /**
  * The timestamp (ms) of the first record at or after each wanted offset, read by Fetch from each
  * partition's leader: one request per leader and round, a partition at most once per request (several
- * offsets of one partition take several rounds). Positions that could not be read (compressed with a codec
- * kafkajs lacks, batch too large, leader gone) are absent and reported in `errors`; `fetches` counts requests.
+ * offsets of one partition take several rounds). Batches of every codec are read (`codecs.ts`). Positions that
+ * could not be read (batch too large, leader gone) are absent and reported in `errors`; `fetches` counts
+ * requests.
  */
 export async function readRecordTimes(
   session: KafkaSession,

@@ -77,7 +77,12 @@ export function lagSamples(
       const lostHere = Math.max(0, log.start - c.offset);
       const key = partitionKey(c.topic, c.partition);
       const position = Math.max(c.offset, log.start);
-      const exact = lag > 0 ? recordTime(c.topic, c.partition, position) : undefined;
+      const stamped = lag > 0 ? recordTime(c.topic, c.partition, position) : undefined;
+      // A record stamped (CreateTime) before it could have reached the log was late from its producer: the
+      // consumer's delay counts from its arrival, as the log-end history dates it.
+      const arrived = stamped === undefined ? undefined : history?.arrival(key, position);
+      const late = stamped !== undefined && arrived !== undefined && stamped < arrived.earliestMs;
+      const exact = late ? undefined : stamped;
       const behind = history?.lagSeconds(key, position, log.end, timeMs);
       const seconds: Record<string, number | string> =
         exact !== undefined
