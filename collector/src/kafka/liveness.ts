@@ -1,4 +1,5 @@
 import type { BrokerAddress, DirectBroker } from './brokers.ts';
+import { readBroker } from './metadata.ts';
 import type { KafkaSession } from './session.ts';
 import { flexibleRequest } from './wire.ts';
 
@@ -30,16 +31,7 @@ function brokersOnly(broker: DirectBroker): Promise<BrokerAddress[]> {
           .writeUVarIntBytes(),
       (d): BrokerAddress[] => {
         d.readInt32(); // throttle_time_ms
-        return (
-          d.readUVarIntArray((b): BrokerAddress => {
-            const nodeId = b.readInt32();
-            const host = b.readUVarIntString() ?? '';
-            const port = b.readInt32();
-            b.readUVarIntString(); // rack
-            b.readTaggedFields();
-            return { nodeId, host, port };
-          }) ?? []
-        );
+        return d.readUVarIntArray(readBroker) ?? [];
       },
     ),
   ) as Promise<BrokerAddress[]>;

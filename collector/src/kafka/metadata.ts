@@ -1,5 +1,6 @@
 import type { BrokerAddress, DirectBroker } from './brokers.ts';
 import { flexibleRequest } from './wire.ts';
+import type { Decoder } from './wire.ts';
 
 /** The cluster's brokers and every partition's leader (-1: none), from one Metadata request. */
 export interface ClusterMetadata {
@@ -7,6 +8,16 @@ export interface ClusterMetadata {
   /** The active controller's id, or -1. */
   controller: number;
   partitions: { topic: string; partition: number; leader: number; replicas: number[]; isr: number[] }[];
+}
+
+/** One broker of a Metadata v12 answer. */
+export function readBroker(b: Decoder): BrokerAddress {
+  const nodeId = b.readInt32();
+  const host = b.readUVarIntString() ?? '';
+  const port = b.readInt32();
+  b.readUVarIntString(); // rack
+  b.readTaggedFields();
+  return { nodeId, host, port };
 }
 
 /**
@@ -28,15 +39,7 @@ export async function readMetadata(broker: DirectBroker): Promise<ClusterMetadat
           .writeUVarIntBytes(),
       (d): ClusterMetadata => {
         d.readInt32(); // throttle_time_ms
-        const brokers =
-          d.readUVarIntArray((b): BrokerAddress => {
-            const nodeId = b.readInt32();
-            const host = b.readUVarIntString() ?? '';
-            const port = b.readInt32();
-            b.readUVarIntString(); // rack
-            b.readTaggedFields();
-            return { nodeId, host, port };
-          }) ?? [];
+        const brokers = d.readUVarIntArray(readBroker) ?? [];
         d.readUVarIntString(); // cluster_id
         const controller = d.readInt32();
         const partitions: ClusterMetadata['partitions'] = [];
