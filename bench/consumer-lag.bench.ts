@@ -52,7 +52,8 @@ const expectedLag = (g: number): number =>
  * replication 1). Ours: time to a full lag cycle (groups, offsets, lag per partition, group and topic, exact
  * lag seconds within the budget) from a cold start, and the steady cycle; requests per cycle counted in our
  * adapter and cross-checked with the brokers' request metrics; RSS. The peer, in the same run on the same
- * cluster: Burrow (Debian 1.2.1), time from its start until it reports lag for every group, and agreement.
+ * cluster: Kafka's own `kafka-consumer-groups --describe --all-groups` (the lab's Kafka version), time from its
+ * start until it printed lag for every group, and agreement (Burrow and kafka_exporter cannot run here: README).
  */
 export default async function bench(): Promise<BenchResult[]> {
   const { lab, started } = await labForBench();
