@@ -100,10 +100,15 @@ export function sourcesOf(
       requestTimeoutMs: Math.max(2_000, Math.floor(config.schedule.timeout / 4)),
     });
     sessions.push(session);
+    // Each topic's retention.ms as the cluster state last read it: what consumer lag's retention share needs.
+    const retention = new Map<string, number>();
     const admin = clusterStateSource(
       cluster.name,
       session,
       cluster.brokers.map((b) => b.id),
+      (snap) => {
+        for (const [topic, r] of snap.retention) retention.set(topic, r.ms);
+      },
     );
     const disk = diskSource(cluster.name, session);
     const perBroker = cluster.brokers.flatMap((b) => {
@@ -155,7 +160,9 @@ export function sourcesOf(
       liveness,
       admin,
       disk,
-      consumerLagSource(cluster.name, session, tenants.groups, cluster.lag.exact_budget),
+      consumerLagSource(cluster.name, session, tenants.groups, cluster.lag.exact_budget, (topic) =>
+        retention.get(topic),
+      ),
       ...probe,
       ...perBroker,
     ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { noRpcs, partitionKey } from '../src/kafka/lag.ts';
 import type { LagSnapshot } from '../src/kafka/lag.ts';
-import { lagSamples, offsetSamples } from '../src/sources/consumer-lag.ts';
+import { lagSamples, offsetSamples, retentionShare } from '../src/sources/consumer-lag.ts';
 import { OffsetHistory } from '../src/offset-history.ts';
 
 const snap: LagSnapshot = {
@@ -155,5 +155,23 @@ describe('lag in seconds of a record its producer stamped long before it reached
     expect(f?.lag_method).toBe('interpolated');
     expect(Number(f?.lag_seconds)).toBeGreaterThanOrEqual(15);
     expect(Number(f?.lag_seconds)).toBeLessThanOrEqual(35);
+  });
+});
+
+describe('retentionShare', () => {
+  const log = { start: 0, end: 1_000 };
+  it('is time-based for topics deleting by time: 10 minutes behind on a 7-day topic is nowhere near loss', () => {
+    // A stalled group with 900 of the 1,000 retained records unread, its oldest 600 s old.
+    expect(retentionShare(900, 0, log, 600, 7 * 86_400_000)).toBeCloseTo(600 / 604_800, 6);
+  });
+  it('is near 1 on a short-retention topic as the oldest unread record nears its deletion', () => {
+    expect(retentionShare(900, 0, log, 24, 30_000)).toBeCloseTo(0.8, 6);
+    expect(retentionShare(900, 0, log, 45, 30_000)).toBe(1);
+  });
+  it('is the unread share of the retained log for size-only retention, 1 once messages were lost, 0 unknown', () => {
+    expect(retentionShare(900, 0, log, 600, -1)).toBeCloseTo(0.9, 6);
+    expect(retentionShare(900, 5, log, 600, 7 * 86_400_000)).toBe(1);
+    expect(retentionShare(900, 0, log, 600, undefined)).toBe(0);
+    expect(retentionShare(900, 0, log, undefined, 30_000)).toBe(0);
   });
 });

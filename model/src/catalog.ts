@@ -346,7 +346,7 @@ export const catalog = {
       retention_used_ratio_max: gauge(
         'float',
         'ratio',
-        'Largest share of a partition’s retained log not yet consumed (0..1): 1 means the group is at the edge of retention.',
+        'Largest share of its retention the oldest unread record of a partition has used (0..1): lag_seconds / retention.ms for topics deleting by time, the unread share of the retained log for topics deleting by size only; 1 once messages were lost.',
       ),
     },
   },

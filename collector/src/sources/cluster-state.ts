@@ -127,6 +127,8 @@ export function clusterStateSource(
   cluster: string,
   session: KafkaSession,
   expected: readonly number[],
+  /** Told each snapshot (the cluster's consumer-lag source keeps the topics' retention from it). */
+  onSnapshot: (snap: ClusterSnapshot) => void = () => undefined,
 ): Source {
   return {
     cluster,
@@ -134,6 +136,7 @@ export function clusterStateSource(
     kind: 'admin',
     async collect(nowMs) {
       const snap = await readClusterSnapshot(session);
+      onSnapshot(snap);
       return {
         samples: clusterSamples(cluster, snap, expected, nowMs),
         exposed: snap.partitions.length,

@@ -37,6 +37,28 @@ export function behindPositions(snap: LagSnapshot): (RecordAt & { key: string; l
 }
 
 /**
+ * How much of its retention a partition's oldest unread record has used (0..1; 1 once messages were lost). A
+ * topic deleting by time loses a record `retention.ms` after it arrived, so the share is the lag in seconds over
+ * the retention: a 7-day topic holding 10 minutes of data is nowhere near loss, however much of that log is
+ * unread. A topic deleting by size only (retention.ms −1) loses the oldest bytes first: the unread share of the
+ * retained log. Unknown retention or lag: 0 (no claim).
+ */
+export function retentionShare(
+  lag: number,
+  lost: number,
+  log: { start: number; end: number },
+  lagSeconds: number | string | undefined,
+  retentionMs: number | undefined,
+): number {
+  if (lost > 0) return 1;
+  if (retentionMs === undefined || lag === 0) return 0;
+  if (retentionMs > 0)
+    return typeof lagSeconds === 'number' ? Math.min(1, lagSeconds / (retentionMs / 1_000)) : 0;
+  const retained = log.end - log.start;
+  return retained > 0 ? Math.min(1, lag / retained) : 0;
+}
+
+/**
  * Lag in messages from one snapshot: per partition, per group and per group and topic. A partition without a
  * commit is reported as such (has_commit 0), never as −1 or the whole log; a commit behind log start is
  * reported as lost messages; a group with no members stays while it has commits. Pure, time passed in.
@@ -48,6 +70,7 @@ export function lagSamples(
   tenantOf: TenantOf,
   history?: OffsetHistory,
   recordTime: RecordTime = () => undefined,
+  retentionMs: (topic: string) => number | undefined = () => undefined,
 ): Sample[] {
   const out: Sample[] = [];
   for (const g of snap.groups) {
@@ -110,9 +133,10 @@ export function lagSamples(
       committedSum += c.offset;
       if (typeof seconds.lag_seconds === 'number')
         secondsMax = Math.max(secondsMax ?? 0, seconds.lag_seconds);
-      const retained = log.end - log.start;
-      if (retained > 0) retentionUsed = Math.max(retentionUsed, Math.min(1, (lag + lostHere) / retained));
-      else if (lostHere > 0) retentionUsed = 1;
+      retentionUsed = Math.max(
+        retentionUsed,
+        retentionShare(lag, lostHere, log, seconds.lag_seconds, retentionMs(c.topic)),
+      );
       sum += lag;
       max = Math.max(max, lag);
       lost += lostHere;
@@ -203,6 +227,7 @@ export function consumerLagSource(
   session: KafkaSession,
   tenantOf: TenantOf = () => '',
   exactBudget = 1000,
+  retentionMs: (topic: string) => number | undefined = () => undefined,
 ): Source {
   const history = new OffsetHistory();
   const recordTimes = new RecordTimeCache();
@@ -225,7 +250,7 @@ export function consumerLagSource(
       const first = snap.errors[0];
       return {
         samples: [
-          ...lagSamples(cluster, snap, nowMs, tenantOf, history, recordTime),
+          ...lagSamples(cluster, snap, nowMs, tenantOf, history, recordTime, retentionMs),
           ...offsetSamples(cluster, snap, nowMs, history),
         ],
         exposed: snap.groups.length,
