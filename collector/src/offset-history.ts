@@ -68,8 +68,23 @@ export class OffsetHistory {
   ): { seconds: number; method: LagMethod } {
     if (committed >= end) return { seconds: 0, method: 'interpolated' };
     const list = this.points.get(key);
-    if (list === undefined || list.length === 0) return { seconds: 0, method: 'none' };
-    return this.arrivalMs(list, committed, nowMs) ?? { seconds: 0, method: 'interpolated' };
+    const oldest = list?.[0];
+    if (list === undefined || oldest === undefined) return { seconds: 0, method: 'none' };
+    if (committed < oldest.offset) {
+      const newest = list.at(-1) as Point;
+      const spanMs = newest.firstMs - oldest.firstMs;
+      const messages = newest.offset - oldest.offset;
+      if (spanMs <= 0 || messages <= 0)
+        return { seconds: (nowMs - oldest.firstMs) / 1000, method: 'extrapolated' };
+      const atMs = oldest.firstMs - ((oldest.offset - committed) / messages) * spanMs;
+      return { seconds: (nowMs - atMs) / 1000, method: 'extrapolated' };
+    }
+    // Past the newest reading (the end moved since) it passed `committed` between that reading and now: 0.
+    const arrived = this.arrival(key, committed);
+    return {
+      seconds: arrived === undefined ? 0 : Math.max(0, (nowMs - arrived.estimateMs) / 1000),
+      method: 'interpolated',
+    };
   }
 
   /**
@@ -80,6 +95,8 @@ export class OffsetHistory {
    */
   arrival(key: string, offset: number): { earliestMs: number; estimateMs: number } | undefined {
     const list = this.points.get(key) ?? [];
+    // The first reading past `offset`: the end passed it after the reading before was last seen, and by the
+    // time this one was first seen.
     for (let i = 1; i < list.length; i++) {
       const after = list[i] as Point;
       if (after.offset > offset) {
@@ -92,36 +109,6 @@ export class OffsetHistory {
         };
       }
     }
-    return undefined;
-  }
-
-  private arrivalMs(
-    list: Point[],
-    committed: number,
-    nowMs: number,
-  ): { seconds: number; method: LagMethod } | undefined {
-    const oldest = list[0] as Point;
-    if (committed < oldest.offset) {
-      const newest = list.at(-1) as Point;
-      const spanMs = newest.firstMs - oldest.firstMs;
-      const messages = newest.offset - oldest.offset;
-      if (spanMs <= 0 || messages <= 0)
-        return { seconds: (nowMs - oldest.firstMs) / 1000, method: 'extrapolated' };
-      const atMs = oldest.firstMs - ((oldest.offset - committed) / messages) * spanMs;
-      return { seconds: (nowMs - atMs) / 1000, method: 'extrapolated' };
-    }
-    // The first reading past `committed`: the end passed it after the reading before was last seen, and by the
-    // time this one was first seen.
-    for (let i = 1; i < list.length; i++) {
-      const after = list[i] as Point;
-      if (after.offset > committed) {
-        const before = list[i - 1] as Point;
-        const fraction = (committed - before.offset) / (after.offset - before.offset);
-        const atMs = before.lastMs + fraction * (after.firstMs - before.lastMs);
-        return { seconds: Math.max(0, (nowMs - atMs) / 1000), method: 'interpolated' };
-      }
-    }
-    // Past the newest reading (the end moved since): it passed `committed` between that reading and now.
     return undefined;
   }
 }

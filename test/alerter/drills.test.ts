@@ -29,8 +29,11 @@ import { currentLab, labKafka, uniqueName, waitForEveryPartitionInSync } from '.
 // of 15 s, and the drill alerter shortens KafkaUnderMinIsr's `for` to 10 s and ConsumerLagHigh's to 0, so each
 // drill takes seconds, not minutes; its routing tree has shorter group_waits (below). The probe and the
 // brokers' liveness run as shipped. `pack` runs the default pack as shipped, without notifications; `drill`
-// notifies a real webhook receiver (the pager) and a real SMTP server (the tenants' mailboxes). The same faults
-// with every default as shipped are in alert-truth.test.ts.
+// notifies a real webhook receiver (the pager) and a real SMTP server (the tenants' mailboxes). The defaults
+// cover the same faults elsewhere: a broker crash and a rolling restart (and a hang) with every setting as
+// shipped in alert-truth.test.ts; the shipped `for`s of KafkaUnderMinIsr and ConsumerLagHigh in the pack's rule
+// tests (rules/kafka/replication.test.yaml, consumers.test.yaml), which run them at their real length. The
+// pager outage, kill -9 and influxd drills change no rule: only the cadence.
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 async function until<T>(
   what: string,
