@@ -46,6 +46,8 @@ function rangeOf(c: Condition, metric: string): string {
       return `min_over_time((${s} - ${s} offset ${step})[${w}:${step}])`;
     case 'predict_linear':
       return `predict_linear(${s}[${w}], ${(c.horizon ?? 0) / 1000})`;
+    case 'span':
+      return `(timestamp(${s}) - min_over_time(timestamp(${s})[${w}:${step}]))`;
   }
 }
 

@@ -22,6 +22,8 @@ function printStatus(status: LabStatus): void {
     );
   }
   console.log(`  influxdb  ${status.influx.state.padEnd(7)} pid ${status.influx.pid}  ${status.influx.url}`);
+  const ne = status.nodeExporter;
+  if (ne !== undefined) console.log(`  node_exporter ${ne.state.padEnd(7)} pid ${ne.pid}  ${ne.url}`);
   console.log(`  bootstrap servers: ${status.brokers.map((b) => b.bootstrap).join(',')}`);
 }
 

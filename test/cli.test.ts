@@ -168,7 +168,7 @@ describe('the lookout command', () => {
     );
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as { targets: { up: boolean }[]; points: number; written: number };
-    expect(summary.targets).toHaveLength(11); // liveness, admin, disk, lag, probe, and per broker JMX and Jolokia
+    expect(summary.targets).toHaveLength(12); // liveness, admin, disk, lag, probe, per broker JMX and Jolokia, the host
     expect(summary.targets.every((t) => t.up)).toBe(true);
     expect(summary.written).toBe(summary.points);
 

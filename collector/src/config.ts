@@ -22,6 +22,7 @@ const broker = z
     host: z.string().min(1),
     jmx_url: z.url().optional(),
     jolokia_url: z.url().optional(),
+    node_exporter_url: z.url().optional(),
   })
   .strict();
 
@@ -49,6 +50,8 @@ const cluster = z
       .array(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*\*?$/, 'a metric name, or a prefix ending in *'))
       .default([]),
     jolokia: endpoint.optional(),
+    /** The node_exporter on each broker's host (CPU, memory, swap, disk, network): `host` in the catalog. */
+    node_exporter: endpoint.optional(),
     /** Consumer lag: how many record timestamps a cycle may read for `exact` lag in seconds (0: none). */
     lag: z
       .object({ exact_budget: z.number().int().min(0).max(100_000).default(1000) })

@@ -16,7 +16,7 @@ export interface Source {
   cluster: string;
   /** What is scraped, as it appears in the `scrape` measurement's `target` tag (no credentials). */
   target: string;
-  kind: 'jmx' | 'jolokia' | 'admin' | 'disk' | 'lag' | 'probe' | 'liveness';
+  kind: 'jmx' | 'jolokia' | 'admin' | 'disk' | 'lag' | 'probe' | 'liveness' | 'host';
   /** Its own schedule, when it is not the collector's `schedule.interval` (ms). */
   intervalMs?: number;
   /** Its own deadline, when it is not the collector's `schedule.timeout` (ms). */

@@ -10,6 +10,7 @@ import type { Source } from './source.ts';
 import { clusterStateSource } from './sources/cluster-state.ts';
 import { consumerLagSource } from './sources/consumer-lag.ts';
 import { diskSource } from './sources/disk.ts';
+import { hostSource } from './sources/host.ts';
 import { jmxTextSource, keepMatcher } from './sources/jmx-text.ts';
 import { jolokiaSource } from './sources/jolokia.ts';
 import { livenessSource } from './sources/liveness.ts';
@@ -78,8 +79,9 @@ export interface Targets {
 }
 
 /**
- * Every source the config names: per cluster the admin API (cluster state, log dirs, consumer lag), and per broker its JMX exporter and Jolokia
- * endpoints, listed (`jmx_url`, `jolokia_url`) or derived from the broker's host and the cluster's port.
+ * Every source the config names: per cluster the admin API (cluster state, log dirs, consumer lag), liveness and
+ * the probe; per broker its JMX exporter and Jolokia endpoints, and per broker host its node_exporter, listed
+ * (`jmx_url`, `jolokia_url`, `node_exporter_url`) or derived from the broker's host and the cluster's port.
  */
 export function sourcesOf(
   config: CollectorConfig,
@@ -126,6 +128,19 @@ export function sourcesOf(
         out.push(jolokiaSource({ cluster: cluster.name, broker: String(b.id), url: jolokia }, metrics));
       return out;
     });
+    // One scrape per node_exporter, for every broker on its host (a lab puts them all on one).
+    const hosts = new Map<string, string[]>();
+    for (const b of cluster.brokers) {
+      const url =
+        b.node_exporter_url ??
+        (cluster.node_exporter === undefined
+          ? undefined
+          : endpointUrl(b.host, cluster.node_exporter, '/metrics'));
+      if (url !== undefined) hosts.set(url, [...(hosts.get(url) ?? []), String(b.id)]);
+    }
+    const hostSources = [...hosts].map(([url, brokers]) =>
+      hostSource({ cluster: cluster.name, url, brokers }),
+    );
     const probe = cluster.probe.enabled
       ? [
           probeSource(
@@ -165,6 +180,7 @@ export function sourcesOf(
       ),
       ...probe,
       ...perBroker,
+      ...hostSources,
     ];
   });
   return {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { CollectorConfig } from '../../collector/src/config.ts';
 import type { LabState } from './state.ts';
 
-/** A collector config for the lab: its cluster `lab`, each broker's JMX exporter and Jolokia, its influxd. */
+/** A collector config for the lab: its cluster `lab`, each broker's JMX exporter and Jolokia, the host's node_exporter, its influxd. */
 export function labCollectorConfig(
   state: LabState,
   database = 'lookout',
@@ -32,6 +32,7 @@ export function labCollectorConfig(
           host: '127.0.0.1',
           jmx_url: `http://127.0.0.1:${b.jmxPort}/metrics`,
           jolokia_url: `http://127.0.0.1:${b.jolokiaPort}/jolokia/`,
+          ...(state.nodeExporter === undefined ? {} : { node_exporter_url: state.nodeExporter.url }),
         })),
       },
     ],

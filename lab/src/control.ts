@@ -23,6 +23,7 @@ export interface LabStatus {
     state: ProcessState;
   }[];
   influx: { url: string; pid: number; state: ProcessState };
+  nodeExporter?: { url: string; pid: number; state: ProcessState };
 }
 
 /** The lab in `dir`, or a clear error saying how to start one. */
@@ -51,12 +52,22 @@ export function labStatus(state: LabState): LabStatus {
       pid: state.influx.pid,
       state: processState(state.influx.pid, state.dir),
     },
+    ...(state.nodeExporter === undefined
+      ? {}
+      : {
+          nodeExporter: {
+            url: state.nodeExporter.url,
+            pid: state.nodeExporter.pid,
+            state: processState(state.nodeExporter.pid, state.dir),
+          },
+        }),
   };
 }
 
 /** Pids of the lab's processes that still run (or are paused). */
 export function liveProcesses(state: LabState): number[] {
-  return [state.influx.pid, ...state.brokers.map((b) => b.pid)].filter(
+  const nodeExporter = state.nodeExporter === undefined ? [] : [state.nodeExporter.pid];
+  return [state.influx.pid, ...nodeExporter, ...state.brokers.map((b) => b.pid)].filter(
     (pid) => processState(pid, state.dir) !== 'gone',
   );
 }
@@ -68,6 +79,7 @@ export async function stopLab(state: LabState, say: (line: string) => void): Pro
   // All brokers at once: a lone remaining controller cannot finish a controlled shutdown anyway.
   await Promise.all(state.brokers.map((b) => endProcess(b.pid, state.dir, 8_000)));
   await endProcess(state.influx.pid, state.dir, 5_000);
+  if (state.nodeExporter !== undefined) await endProcess(state.nodeExporter.pid, state.dir, 5_000);
   const left = liveProcesses(state);
   if (left.length > 0) throw new Error(`lab processes still running after stop: ${left.join(', ')}`);
 }

@@ -27,6 +27,8 @@ export interface LabState {
   settings: Record<string, string>;
   brokers: BrokerRecord[];
   influx: ProcessRecord & { url: string; port: number };
+  /** The host's node_exporter, when Debian's prometheus-node-exporter is installed. */
+  nodeExporter?: ProcessRecord & { url: string; port: number };
 }
 
 /** The state file of the lab in `dir`. */

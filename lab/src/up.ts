@@ -6,6 +6,7 @@ import type { NodePorts } from './broker.ts';
 import { stopLab, liveProcesses } from './control.ts';
 import { ensureInfluxd, startInfluxd, waitInfluxReady, writeInfluxConfig } from './influxd.ts';
 import { ensureKafkaJars } from './jars.ts';
+import { hasNodeExporter, startNodeExporter } from './node-exporter.ts';
 import { freePorts } from './ports.ts';
 import { spawnDetached } from './process.ts';
 import { httpAnswers, registeredBrokers, waitFor } from './readiness.ts';
@@ -21,7 +22,7 @@ export interface LabOptions {
   readyTimeoutMs?: number;
 }
 
-/** Waits until every broker is in the metadata and answers on its JMX exporter and Jolokia ports. */
+/** Waits until every broker is in the metadata and answers on its JMX exporter and Jolokia ports (and the node_exporter). */
 export async function waitLabReady(state: LabState, timeoutMs: number): Promise<void> {
   const want = state.brokers.map((b) => b.id).join(',');
   // Each broker is asked on its own listener, so every one of them serves requests, not just one.
@@ -29,11 +30,12 @@ export async function waitLabReady(state: LabState, timeoutMs: number): Promise<
     const seen = await Promise.all(state.brokers.map((b) => registeredBrokers([`127.0.0.1:${b.port}`])));
     return seen.every((ids) => ids.join(',') === want);
   });
-  await waitFor('JMX exporter and Jolokia endpoints', 15_000, async () => {
+  await waitFor('JMX exporter, Jolokia and node_exporter endpoints', 15_000, async () => {
     const urls = state.brokers.flatMap((b) => [
       `http://127.0.0.1:${b.jmxPort}/metrics`,
       `http://127.0.0.1:${b.jolokiaPort}/jolokia/version`,
     ]);
+    if (state.nodeExporter !== undefined) urls.push(state.nodeExporter.url);
     return (await Promise.all(urls.map(httpAnswers))).every(Boolean);
   });
 }
@@ -59,7 +61,7 @@ export async function startLab(options: LabOptions): Promise<LabState> {
 
   ensureInfluxd(say);
   const jars = await ensureKafkaJars(say);
-  const ports = await freePorts(brokers * 4 + 2);
+  const ports = await freePorts(brokers * 4 + 3);
   const take = (): number => {
     const port = ports.shift();
     if (port === undefined) throw new Error('ran out of free ports');
@@ -94,6 +96,9 @@ export async function startLab(options: LabOptions): Promise<LabState> {
     brokers: [],
     influx: { ...startInfluxd(influxDir, influxConfig), url: `http://127.0.0.1:${httpPort}`, port: httpPort },
   };
+  const nodeExporterPort = take();
+  if (hasNodeExporter()) state.nodeExporter = startNodeExporter(dir, nodeExporterPort);
+  else say('prometheus-node-exporter is not installed: the lab runs without host metrics');
   try {
     say(`starting ${brokers} broker JVM(s) and influxd …`);
     state.brokers = prepared.map(({ node, nodeDir, properties }): BrokerRecord => {

@@ -318,6 +318,48 @@ export const catalog = {
       produce_latency_p99_ms: gauge('float', 'ms', 'Send → acknowledgement latency, 99th percentile.'),
     },
   },
+  host: {
+    help: "A broker host's resources, from its node_exporter: one point per broker on the host, rates and ratios over the time since the previous scrape (none on the first).",
+    tags: ['cluster', 'broker', 'host'],
+    fields: {
+      cpus: gauge('integer', 'cpus', 'CPUs the host has.'),
+      cpu_busy_ratio: gauge(
+        'float',
+        'ratio',
+        'Share of CPU time not idle, not waiting for IO and not stolen.',
+      ),
+      cpu_iowait_ratio: gauge('float', 'ratio', 'Share of CPU time idle while waiting for disk IO.'),
+      cpu_steal_ratio: gauge('float', 'ratio', 'Share of CPU time taken by the hypervisor for other guests.'),
+      load1: gauge('float', 'processes', 'Load average over 1 minute.'),
+      load5: gauge('float', 'processes', 'Load average over 5 minutes.'),
+      memory_total_bytes: gauge('float', 'bytes', 'Memory the host has.'),
+      memory_available_bytes: gauge('float', 'bytes', 'Memory available without swapping (MemAvailable).'),
+      page_cache_bytes: gauge(
+        'float',
+        'bytes',
+        'Page cache (Cached): the log segments Kafka reads from memory.',
+      ),
+      swap_used_bytes: gauge('float', 'bytes', 'Swap in use.'),
+      swap_pages_per_s: gauge('float', 'pages/s', 'Pages swapped in plus pages swapped out per second.'),
+      disk_util_ratio_max: gauge(
+        'float',
+        'ratio',
+        'Share of the time the busiest block device was busy (1: saturated).',
+      ),
+      disk_read_latency_ms_max: gauge('float', 'ms', 'Mean time per completed read, on the slowest device.'),
+      disk_write_latency_ms_max: gauge(
+        'float',
+        'ms',
+        'Mean time per completed write, on the slowest device.',
+      ),
+      network_errors_per_s: gauge(
+        'float',
+        'errors/s',
+        'Receive and transmit errors per second, every interface but lo.',
+      ),
+      network_drops_per_s: gauge('float', 'packets/s', 'Packets dropped per second, every interface but lo.'),
+    },
+  },
   consumer_group: {
     help: 'Each consumer group, with its lag summed and maxed over its partitions. Groups with no members stay while they have committed offsets.',
     tags: ['cluster', 'group', 'tenant'],

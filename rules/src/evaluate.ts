@@ -2,6 +2,7 @@ import type { Labels } from '../../model/src/labels.ts';
 import { labelsOf, queryOf, shapeKey, stepOf } from './query.ts';
 import type { QueryPort, SeriesQuery, SeriesResult } from './query.ts';
 import { aggregate, compare, median, reduceSteps } from './reduce.ts';
+import { asCondition } from './schema.ts';
 import type { Condition, Evidence, Rule } from './schema.ts';
 
 /** One rule instance whose conditions hold now, with the evidence its annotations show. */
@@ -222,6 +223,7 @@ interface RulePlan {
   absent?: Need;
   and: { c: Condition; need: Need; by: string[] }[];
   unless: { c: Condition; need: Need; by: string[] }[];
+  context: { c: Condition; need: Need; by: string[] }[];
   evidence?: Need;
 }
 
@@ -246,6 +248,7 @@ function planRule(rule: Rule, nowMs: number): RulePlan {
         }),
     and: rule.and.map(side),
     unless: rule.unless.map(side),
+    context: rule.context.map((c) => side(asCondition(c))),
     ...(e === undefined
       ? {}
       : {
@@ -297,6 +300,7 @@ function evaluatePlanned(
     });
   const ands = sides(p.and);
   const unlesses = sides(p.unless);
+  const context = sides(p.context);
   const out: Instance[] = [];
   for (const [key, threshold] of held) {
     const main = values.get(key);
@@ -314,6 +318,10 @@ function evaluatePlanned(
       if (u.held.has(k)) ok = false;
     }
     if (!ok) continue;
+    for (const c of context) {
+      const v = c.values.get(c.same ? key : keyOf(main.labels, c.by));
+      if (v !== undefined && c.c.name !== undefined) named[c.c.name] = v.value;
+    }
     if (rule.name !== undefined) named[rule.name] = main.value;
     const shown =
       p.evidence === undefined || rule.evidence === undefined
@@ -340,6 +348,7 @@ export async function evaluateRules(
     ...(p.absent === undefined ? [] : [p.absent]),
     ...p.and.map((s) => s.need),
     ...p.unless.map((s) => s.need),
+    ...p.context.map((s) => s.need),
     ...(p.evidence === undefined ? [] : [p.evidence]),
   ]);
   const merged = mergeNeeds(needs);

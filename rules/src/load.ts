@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseConfigText } from '../../model/src/config-file.ts';
 import type { ConfigError } from '../../model/src/config-file.ts';
 import { catalogMetric, labelsOf, maxBuckets, stepOf } from './query.ts';
-import { ruleFileSchema } from './schema.ts';
+import { asCondition, ruleFileSchema } from './schema.ts';
 import { unknownPlaceholders } from './template.ts';
 import type { Condition, Rule } from './schema.ts';
 
@@ -71,6 +71,9 @@ function checkRules(rules: readonly Omit<Rule, 'file' | 'line'>[]): Problem[] {
     const instanceBy = catalogMetric(r.metric) === undefined ? undefined : labelsOf(r);
     r.and.forEach((c, j) => out.push(...checkCondition(c, [...path, 'and', j], instanceBy)));
     r.unless.forEach((c, j) => out.push(...checkCondition(c, [...path, 'unless', j], instanceBy)));
+    r.context.forEach((c, j) =>
+      out.push(...checkCondition(asCondition(c), [...path, 'context', j], instanceBy)),
+    );
     if (instanceBy !== undefined)
       for (const [key, text] of Object.entries(r.annotations))
         for (const name of unknownPlaceholders(text ?? '', r, instanceBy))

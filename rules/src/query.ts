@@ -31,7 +31,14 @@ export interface SeriesResult {
   points: { timeMs: number; values: (number | null)[] }[];
 }
 
-const stepped: ReadonlySet<Reduction> = new Set(['delta', 'increase', 'rate', 'min_step', 'predict_linear']);
+const stepped: ReadonlySet<Reduction> = new Set([
+  'delta',
+  'increase',
+  'rate',
+  'min_step',
+  'predict_linear',
+  'span',
+]);
 const direct: Partial<Record<Reduction, QueryFunction>> = {
   last: 'last',
   first: 'first',

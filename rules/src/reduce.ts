@@ -69,6 +69,10 @@ export function reduceSteps(
       return steps(points).reduce((a, b) => (b < a ? b : a), Infinity);
     case 'predict_linear':
       return predictLinear(points, nowMs + horizonMs);
+    case 'span':
+      // Seconds between the first and the last step with data: how long the window has watched the series
+      // (shorter than the window for a series younger than it).
+      return ((points[points.length - 1]?.timeMs ?? 0) - (points[0]?.timeMs ?? 0)) / 1000;
     default:
       return undefined;
   }

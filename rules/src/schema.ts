@@ -15,6 +15,7 @@ export const reductions = [
   'rate',
   'min_step',
   'predict_linear',
+  'span',
 ] as const;
 /** One reduction. */
 export type Reduction = (typeof reductions)[number];
@@ -87,6 +88,12 @@ const evidence = z
   })
   .strict();
 
+/** A value read for the annotations only (`{{values.NAME}}`), never deciding whether the rule holds. */
+const contextSchema = conditionSchema
+  .omit({ op: true, threshold: true, absent: true })
+  .extend({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a condition name') })
+  .strict();
+
 /** One alerting rule. */
 export const ruleSchema = conditionSchema
   .extend({
@@ -97,6 +104,7 @@ export const ruleSchema = conditionSchema
     keep_firing_for: duration.default(0),
     and: z.array(conditionSchema).default([]),
     unless: z.array(conditionSchema).default([]),
+    context: z.array(contextSchema).default([]),
     evidence: evidence.optional(),
     labels: z.record(tagName, z.string()).default({}),
     annotations: z
@@ -121,6 +129,8 @@ export type Condition = z.output<typeof conditionSchema>;
 export type Threshold = z.output<typeof threshold>;
 /** A parsed rule (durations in ms), with the file it came from. */
 export type Rule = z.output<typeof ruleSchema> & { file: string; line: number };
+/** A parsed context value. */
+export type Context = z.output<typeof contextSchema>;
 /** A parsed evidence block. */
 export type Evidence = z.output<typeof evidence>;
 
@@ -129,3 +139,6 @@ export type AlertDefinition = Pick<
   Rule,
   'alert' | 'severity' | 'audience' | 'labels' | 'annotations' | 'for' | 'keep_firing_for' | 'window'
 >;
+
+/** A context value as a condition (it is read like one; nothing compares it). */
+export const asCondition = (c: Context): Condition => ({ ...c, op: '>=', threshold: 0 });

@@ -12,7 +12,9 @@ export function unknownPlaceholders(
   labels: readonly string[],
 ): string[] {
   const names = new Set(
-    [rule, ...rule.and, ...rule.unless].flatMap((c) => (c.name === undefined ? [] : [`values.${c.name}`])),
+    [rule, ...rule.and, ...rule.unless, ...rule.context].flatMap((c) =>
+      c.name === undefined ? [] : [`values.${c.name}`],
+    ),
   );
   const known = (name: string): boolean =>
     ['value', 'threshold', 'window', 'for', 'evidence'].includes(name) ||

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Producer } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAlerter } from '../../alerter/src/main.ts';
@@ -22,7 +23,8 @@ import { currentLab, labKafka, uniqueName, withLabSession } from '../lab/lab.ts'
 // overrides), the example's evaluation (every 15 s, and as soon as new data lands) and the default routing tree
 // (pages to `oncall` after the root's 10 s group_wait, tenants' alerts to their owners, the rest to
 // `operators`); a real webhook receiver as the pager and a real SMTP server as every mailbox. Only the
-// receivers' addresses are the test's. Broker settings: Kafka's defaults (broker.session.timeout.ms 9000).
+// receivers' addresses are the test's; the tenants are the shipped example catalog's (payments: lag_seconds 60;
+// logistics: the pack's default 300 s). Broker settings: Kafka's defaults (broker.session.timeout.ms 9000).
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 /** How long after an incident no late page may come: the inhibition's 2-minute hold and a margin. */
@@ -47,8 +49,9 @@ describe('alert truth with the shipped defaults (real lab)', () => {
   const lab = currentLab();
   const dir = mkdtempSync(join(tmpdir(), 'lookout-truth-'));
   const database = uniqueName('truth').replaceAll('-', '_');
-  const tenantsFile = join(dir, 'tenants.yaml');
-  const topic = uniqueName('truth-acme');
+  const tenantsFile = join(import.meta.dirname, '..', '..', 'collector', 'examples', 'tenants.yaml');
+  const topic = uniqueName('logistics.truth');
+  const owner = 'logistics@example.com';
   const stopCollector = new AbortController();
   const log = pino({ level: 'error' }, pino.destination(2));
   let collector: Promise<void>;
@@ -85,17 +88,6 @@ describe('alert truth with the shipped defaults (real lab)', () => {
   }
 
   beforeAll(async () => {
-    writeFileSync(
-      tenantsFile,
-      [
-        'tenants:',
-        '  - name: acme',
-        '    contacts: [acme@example.com]',
-        "    topics: ['truth-acme-*']",
-        "    groups: ['truth-acme-*']",
-        '',
-      ].join('\n'),
-    );
     pager = await startWebhookReceiver();
     smtp = await startSmtpCatcher();
     const admin = labKafka('truth-admin').admin();
@@ -165,6 +157,75 @@ describe('alert truth with the shipped defaults (real lab)', () => {
   });
 
   it(
+    'a stalled consumer (members heartbeating, nothing committed, data arriving): its tenant’s ConsumerStalled email within lag_seconds + 1 min, nothing else, the resolve within 30 s of its recovery',
+    { timeout: 400_000 },
+    async () => {
+      // payments' lag_seconds is 60 s in the example catalog.
+      const stallTopic = uniqueName('payments.truth');
+      const group = uniqueName('payments-truth');
+      const kafka = labKafka('truth-stall');
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: stallTopic, numPartitions: 3, replicationFactor: 3 }] });
+      await admin.disconnect();
+      const producer: Producer = kafka.producer();
+      await producer.connect();
+      let producing = true;
+      const produced = (async () => {
+        for (let i = 0; producing; i += 1) {
+          await producer.send({ topic: stallTopic, messages: [{ key: String(i), value: `order ${i}` }] });
+          await sleep(100);
+        }
+      })();
+      // A poison record: the handler keeps the member alive (heartbeats) and never returns while stalled.
+      let stalled = false;
+      const consumer = kafka.consumer({ groupId: group });
+      await consumer.connect();
+      await consumer.subscribe({ topic: stallTopic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async (payload) => {
+          while (stalled) {
+            await payload.heartbeat();
+            await sleep(500);
+          }
+        },
+      });
+      try {
+        await readingWithMembers(lab.influx.url, database, group);
+        const t0 = Date.now();
+        stalled = true;
+        const told = (since: number) =>
+          mails(since).filter((m) => m.to.includes('payments-oncall@example.com'));
+        const mail = await until('the tenant’s stall email', 150_000, () =>
+          told(t0).find((m) => m.subject.includes('ConsumerStalled')),
+        );
+        console.log(
+          `consumer ${group} stalled: payments' email "${mail.subject}" ${secs(mail.atMs - t0)} after the stall (lag_seconds 60 s)`,
+        );
+        expect(mail.atMs - t0).toBeLessThanOrEqual(120_000);
+        expect(mail.text).toContain('committed nothing');
+        expect(told(t0).map((m) => m.subject)).toEqual([mail.subject]);
+        expect(describePages(t0)).toBe('none');
+
+        stalled = false;
+        const back = Date.now();
+        const resolved = await until('the resolve email', 60_000, () =>
+          told(back).find((m) => m.subject.includes('RESOLVED')),
+        );
+        console.log(`  consumer released: resolve email ${secs(resolved.atMs - back)} after it read again`);
+        expect(resolved.atMs - back).toBeLessThanOrEqual(30_000);
+        await sleep(30_000);
+        expect(told(t0).map((m) => m.subject)).toEqual([mail.subject, resolved.subject]);
+      } finally {
+        stalled = false;
+        producing = false;
+        await produced;
+        await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
+      }
+    },
+  );
+
+  it(
     'SIGKILL of the active controller: one page within 20 s naming the crash and the affected topics, the resolve within 30 s of its return, nothing late',
     { timeout: 400_000 },
     async () => {
@@ -183,9 +244,9 @@ describe('alert truth with the shipped defaults (real lab)', () => {
       expect(toPage).toBeLessThanOrEqual(20_000);
       expect((down?.affected ?? []).map((r) => r.labels.topic)).toContain(topic);
       const incidentMail = await until('the tenant’s platform-incident email', 30_000, () =>
-        mails(t0).find((m) => m.to.includes('acme@example.com')),
+        mails(t0).find((m) => m.to.includes(owner)),
       );
-      console.log(`  acme's platform-incident email ${secs(incidentMail.atMs - t0)} after SIGKILL`);
+      console.log(`  logistics' platform-incident email ${secs(incidentMail.atMs - t0)} after SIGKILL`);
 
       await sleep(Math.max(0, 30_000 - (Date.now() - t0))); // a crash that lasts half a minute
       await controlBroker(lab.dir, controller, 'start');
@@ -201,9 +262,9 @@ describe('alert truth with the shipped defaults (real lab)', () => {
       await sleep(Math.max(0, QUIET_AFTER_MS - (Date.now() - back)));
       console.log(`  pages of the incident: ${describePages(t0)}`);
       expect(firingPages(t0)).toHaveLength(1);
-      const acme = mails(t0).filter((m) => m.to.includes('acme@example.com'));
-      expect(acme.length).toBeGreaterThanOrEqual(1);
-      expect(acme.length).toBeLessThanOrEqual(2); // the incident, and its resolve
+      const told = mails(t0).filter((m) => m.to.includes(owner));
+      expect(told.length).toBeGreaterThanOrEqual(1);
+      expect(told.length).toBeLessThanOrEqual(2); // the incident, and its resolve
     },
   );
 
@@ -257,6 +318,19 @@ describe('alert truth with the shipped defaults (real lab)', () => {
     },
   );
 });
+
+/** Waits until the collector has stored the group with members and its lag in seconds under 10 s. */
+async function readingWithMembers(influxUrl: string, database: string, group: string): Promise<void> {
+  const q = `SELECT last("members") AS "members", last("lag_seconds_max") AS "lag" FROM "consumer_group" WHERE time > now() - 30s AND "group" = '${group}'`;
+  for (let i = 0; i < 120; i += 1) {
+    const res = await fetch(`${influxUrl}/query?db=${database}&q=${encodeURIComponent(q)}`);
+    const body = (await res.json()) as { results: { series?: { values: [string, number, number][] }[] }[] };
+    const [, members = 0, lag = Infinity] = body.results[0]?.series?.[0]?.values[0] ?? [];
+    if (members > 0 && lag < 10) return;
+    await sleep(1_000);
+  }
+  throw new Error(`the collector did not store ${group} reading with members`);
+}
 
 /** The broker whose JMX says it is the active controller, from what the collector stored. */
 async function activeController(influxUrl: string, database: string): Promise<number> {

@@ -44,8 +44,9 @@ describe('the collector service on the lab', () => {
       `SELECT count("up") AS n FROM "scrape" WHERE time > now() - 1m AND time <= now() GROUP BY time(2s) fill(none)`,
     );
     expect(rows.length).toBeGreaterThanOrEqual(2);
-    // Every 2 s: the cycle's 10 targets and the liveness source (its own 2 s schedule, here the cycle's too).
-    expect(rows.every((r) => r.n === 11)).toBe(true);
+    // Every 2 s: the cycle's 11 targets (the host's node_exporter among them) and the liveness source (its
+    // own 2 s schedule, here the cycle's too).
+    expect(rows.every((r) => r.n === 12)).toBe(true);
     expect((await influx.showRetentionPolicies(database)).find((p) => p.default)?.name).toBe('raw');
     await influx.dropDatabase(database);
   }, 30_000);

@@ -36,7 +36,8 @@ const effects =
  * see, hides on that cluster the replication, probe and imbalance alerts it causes, and tenants' own alerts
  * there, whose owners get one platform-incident email instead. A broker restarting by a controlled shutdown
  * (KafkaBrokerRestarting, within its grace) hides the same and tells nobody: a planned restart pages nothing
- * and emails nobody.
+ * and emails nobody. A consumer group that is not reading is told why (stalled, stopped, without members), not
+ * also that it is behind.
  */
 export const defaultInhibitRules: InhibitRule[] = [
   {
@@ -61,6 +62,15 @@ export const defaultInhibitRules: InhibitRule[] = [
     equal: ['cluster'],
     while: ['pending', 'firing'],
     hold: 120_000,
+    incident: false,
+  },
+  // A group that does not read (stuck, stopped, without members) is told that, once: not also "behind".
+  {
+    source: [parseMatcher('alertname=~"ConsumerStalled|ConsumerStopped|ConsumerGroupWithoutMembers"')],
+    target: [parseMatcher('alertname=~"ConsumerLagHigh|ConsumerLagMessagesHigh|ConsumerLagGrowing"')],
+    equal: ['cluster', 'group'],
+    while: ['pending', 'firing'],
+    hold: 0,
     incident: false,
   },
 ];
