@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { controlBroker, controlInflux, labStatus, requireState, stopLab } from '../lab/src/control.ts';
 import type { BrokerAction, LabStatus } from '../lab/src/control.ts';
+import { throttleBrokerCpu } from '../lab/src/cgroup.ts';
 import { defaultLabDir } from '../lab/src/paths.ts';
 import { residentBytes } from '../lab/src/process.ts';
 import { startLab } from '../lab/src/up.ts';
@@ -91,6 +92,25 @@ export function labCommand(): Command {
         say(`broker ${id}: ${action} done (pid ${broker.pid})`);
       });
   }
+  lab
+    .command('slow-broker')
+    .description("cap broker N's JVM at a share of one CPU (cgroup v1 cpu quota): alive, in the ISR, slow")
+    .argument('<n>', 'broker id', wholeNumber)
+    .option('--cpu <cores>', 'CPU share it keeps, in cores (0.1: a tenth of one core)', Number, 0.1)
+    .action((id: number, opts: { cpu: number }) => {
+      const pid = throttleBrokerCpu(lab.opts<{ dir: string }>().dir, id, opts.cpu);
+      say(
+        `broker ${id}: capped at ${opts.cpu} of a CPU (pid ${pid}); undo with 'lookout lab unslow-broker ${id}'`,
+      );
+    });
+  lab
+    .command('unslow-broker')
+    .description("give broker N its CPU back (out of the cgroup 'slow-broker' put it in)")
+    .argument('<n>', 'broker id', wholeNumber)
+    .action((id: number) => {
+      const pid = throttleBrokerCpu(lab.opts<{ dir: string }>().dir, id, undefined);
+      say(`broker ${id}: CPU cap removed (pid ${pid})`);
+    });
   for (const action of ['stop', 'start'] as const) {
     lab
       .command(`${action}-influx`)

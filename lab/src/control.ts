@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { endProcess, processState, signalProcess, spawnDetached, waitGone } from './process.ts';
 import type { ProcessState } from './process.ts';
+import { removeCpuGroups } from './cgroup.ts';
 import { waitInfluxReady } from './influxd.ts';
 import { registeredBrokers, waitFor } from './readiness.ts';
 import { readState, writeState } from './state.ts';
@@ -80,6 +81,7 @@ export async function stopLab(state: LabState, say: (line: string) => void): Pro
   await Promise.all(state.brokers.map((b) => endProcess(b.pid, state.dir, 8_000)));
   await endProcess(state.influx.pid, state.dir, 5_000);
   if (state.nodeExporter !== undefined) await endProcess(state.nodeExporter.pid, state.dir, 5_000);
+  removeCpuGroups(state);
   const left = liveProcesses(state);
   if (left.length > 0) throw new Error(`lab processes still running after stop: ${left.join(', ')}`);
 }

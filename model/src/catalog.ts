@@ -66,6 +66,11 @@ export const catalog = {
       network_processor_idle_ratio: gauge('float', 'ratio', 'Network processor threads idle (0..1).'),
       request_queue_size: gauge('integer', 'requests', 'Requests waiting for a handler thread.'),
       produce_time_p99_ms: gauge('float', 'ms', 'Produce request total time, 99th percentile.'),
+      produce_local_time_p99_ms: gauge(
+        'float',
+        'ms',
+        "Produce request time spent in this broker's own work (appending to its log), 99th percentile.",
+      ),
       fetch_consumer_time_p99_ms: gauge('float', 'ms', 'Consumer fetch request total time, 99th percentile.'),
       fetch_follower_time_p99_ms: gauge('float', 'ms', 'Follower fetch request total time, 99th percentile.'),
       log_flush_time_p99_ms: gauge('float', 'ms', 'Log flush time, 99th percentile.'),

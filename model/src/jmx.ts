@@ -137,6 +137,12 @@ export const jmxMetrics: readonly JmxMetric[] = [
   }),
   m({
     measurement: 'broker',
+    field: 'produce_local_time_p99_ms',
+    mbean: 'kafka.network:type=RequestMetrics,name=LocalTimeMs,request=Produce',
+    attribute: '99thPercentile',
+  }),
+  m({
+    measurement: 'broker',
     field: 'fetch_consumer_time_p99_ms',
     mbean: `${totalTime},request=FetchConsumer`,
     attribute: '99thPercentile',

@@ -33,6 +33,7 @@ export function render(text: string, rule: AlertDefinition, instance: Instance):
     if (name === 'evidence') return instance.evidence.length === 0 ? '(none)' : instance.evidence.join('; ');
     if (name.startsWith('labels.')) return instance.labels[name.slice(7)] ?? '';
     const v = instance.values[name.slice(7)];
-    return v === undefined ? '' : formatValue(v);
+    // A context value whose metric is not collected (no node_exporter, no JMX) reads as such, not as blank.
+    return v === undefined ? 'n/a' : formatValue(v);
   });
 }

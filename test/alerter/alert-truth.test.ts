@@ -10,6 +10,7 @@ import { notifySchema } from '../../alerter/src/notify/config.ts';
 import { readMetadata } from '../../collector/src/kafka/metadata.ts';
 import { runCollector } from '../../collector/src/main.ts';
 import { labAlerterSetup } from '../../lab/src/alerter-config.ts';
+import { throttleBrokerCpu } from '../../lab/src/cgroup.ts';
 import { startSmtpCatcher, startWebhookReceiver } from '../../lab/src/catchers.ts';
 import type { CaughtMail, SmtpCatcher, WebhookReceiver } from '../../lab/src/catchers.ts';
 import { labCollectorConfig } from '../../lab/src/collector-config.ts';
@@ -135,6 +136,7 @@ describe('alert truth with the shipped defaults (real lab)', () => {
   }, 180_000);
 
   afterAll(async () => {
+    for (const b of currentLab().brokers) throttleBrokerCpu(lab.dir, b.id, undefined);
     for (const b of currentLab().brokers) {
       const st = processState(b.pid, lab.dir);
       if (st === 'paused') await controlBroker(lab.dir, b.id, 'resume');
@@ -222,6 +224,59 @@ describe('alert truth with the shipped defaults (real lab)', () => {
         await produced;
         await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
       }
+    },
+  );
+
+  it(
+    'a slow broker (its JVM capped at a tenth of one core): one ticket within 5 minutes naming it against its peers and its own last hour, nothing for the others',
+    { timeout: 700_000 },
+    async () => {
+      const controller = await activeController(lab.influx.url, database);
+      const victim = currentLab().brokers.find((b) => b.id !== controller)?.id ?? 2;
+      const t0 = Date.now();
+      throttleBrokerCpu(lab.dir, victim, 0.1);
+      const toOperators = (since: number) =>
+        mails(since).filter((m) => m.to.includes('kafka-ops@example.com'));
+      // Every alert that fired naming another broker while the victim was slow.
+      const others = new Set<string>();
+      const watchOthers = (): void => {
+        for (const a of alerter.engine.alerts())
+          if (a.phase === 'firing' && a.labels.broker !== undefined && a.labels.broker !== String(victim))
+            others.add(`${a.rule}/${a.labels.broker}`);
+      };
+      let ticket: CaughtMail;
+      try {
+        ticket = await until('the slow-broker ticket', 360_000, () => {
+          watchOthers();
+          return toOperators(t0).find((m) => /FIRING ticket\] KafkaSlowBroker/.test(m.subject));
+        });
+        console.log(
+          `broker ${victim} capped at 0.1 CPU: "${ticket.subject}" ${secs(ticket.atMs - t0)} after the cap; pages: ${describePages(t0)}; alerts on other brokers: ${[...others].join(', ') || 'none'}`,
+        );
+        console.log(`  ${ticket.text.split('\n').find((l) => l.includes('cluster median')) ?? ticket.text}`);
+        expect(ticket.atMs - t0).toBeLessThanOrEqual(300_000);
+        expect(ticket.subject).toContain(`: ${victim} (lab)`);
+        expect(ticket.text).toMatch(/its own last hour averaged \d/);
+        expect([...others]).toEqual([]);
+        // A page only if the probe's SLO broke on the slow broker, never for another.
+        for (const p of firingPages(t0))
+          for (const a of p.alerts) expect(a.labels.broker ?? String(victim)).toBe(String(victim));
+        expect(
+          toOperators(t0).filter(
+            (m) => m.subject.includes('FIRING ticket') && !m.subject.includes(`broker ${victim}`),
+          ),
+        ).toEqual([]);
+      } finally {
+        throttleBrokerCpu(lab.dir, victim, undefined);
+      }
+      const back = Date.now();
+      const resolved = await until('the ticket’s resolve', 240_000, () =>
+        toOperators(back).find(
+          (m) => m.subject.includes('RESOLVED') && m.subject.includes('KafkaSlowBroker'),
+        ),
+      );
+      console.log(`  cap removed: "${resolved.subject}" ${secs(resolved.atMs - back)} later`);
+      await healed();
     },
   );
 
