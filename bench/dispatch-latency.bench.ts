@@ -170,7 +170,7 @@ async function alertmanagerOnce(sink: Sink, amUrl: string, run: string): Promise
 export default async function bench(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'lookout-bench-dispatch-'));
   const sink = await startSink();
-  const am = await startAlertmanager(sink.url, '0s');
+  const am = await startAlertmanager(sink.url);
   const ours: { p50: number; p99: number }[] = [];
   const peer: { p50: number; p99: number }[] = [];
   try {

@@ -19,6 +19,7 @@ function selector(c: Pick<Condition, 'where'>, metric: string): string {
 }
 
 function rangeOf(c: Condition, metric: string): string {
+  if (c.offset !== undefined) throw new Error(`${metric}: a condition with an offset is not translated`);
   const s = selector(c, metric);
   const w = formatDuration(c.window);
   const step = formatDuration(stepOf(c) ?? c.window);

@@ -11,11 +11,28 @@ export interface RunningAlertmanager {
   stop(): Promise<void>;
 }
 
+/** The root route's grouping and timers; a field left out is left out of the config (Alertmanager's default). */
+export interface AlertmanagerRoute {
+  group_by?: string[];
+  group_wait?: string;
+  group_interval?: string;
+  repeat_interval?: string;
+}
+
 /**
- * Starts Alertmanager with gossip off, routing every alert to `webhookUrl`, grouped by every label (one
- * notification per alert) with `groupWait` (e.g. '0s'). Resolves once it answers /-/ready.
+ * Starts Alertmanager with gossip off, routing every alert to `webhookUrl`: by default grouped by every label
+ * (one notification per alert) with no group_wait; `route` as given otherwise (`{}`: Alertmanager's defaults,
+ * one group, group_wait 30 s, group_interval 5 m). Resolves once it answers /-/ready.
  */
-export async function startAlertmanager(webhookUrl: string, groupWait = '0s'): Promise<RunningAlertmanager> {
+export async function startAlertmanager(
+  webhookUrl: string,
+  route: AlertmanagerRoute = {
+    group_by: ['...'],
+    group_wait: '0s',
+    group_interval: '1m',
+    repeat_interval: '4h',
+  },
+): Promise<RunningAlertmanager> {
   const dir = mkdtempSync(join(tmpdir(), 'lookout-am-'));
   const [port] = await freePorts(1);
   const config = join(dir, 'alertmanager.yml');
@@ -24,10 +41,7 @@ export async function startAlertmanager(webhookUrl: string, groupWait = '0s'): P
     [
       'route:',
       '  receiver: hook',
-      "  group_by: ['...']",
-      `  group_wait: ${groupWait}`,
-      '  group_interval: 1m',
-      '  repeat_interval: 4h',
+      ...Object.entries(route).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`),
       'receivers:',
       '  - name: hook',
       '    webhook_configs:',

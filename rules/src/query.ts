@@ -96,8 +96,8 @@ export function queryOf(c: Condition, nowMs: number, windowMs = c.window): Serie
     fields: c.ratio_to === undefined ? [field] : [field, c.ratio_to],
     fn: stepMs === undefined ? (direct[c.reduce] ?? 'last') : 'last',
     where: c.where,
-    fromMs: nowMs - windowMs,
-    toMs: nowMs,
+    fromMs: nowMs - (c.offset ?? 0) - windowMs,
+    toMs: nowMs - (c.offset ?? 0),
     ...(stepMs === undefined ? {} : { stepMs }),
     groupBy: spec.tags.filter((t) => t !== 'source'),
   };

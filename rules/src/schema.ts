@@ -61,6 +61,8 @@ export const conditionSchema = z
       .optional(),
     where: z.record(tagName, matcher).default({}),
     window: duration,
+    /** The window ends this long before now: a baseline that leaves out what is happening now. */
+    offset: duration.optional(),
     step: duration.optional(),
     reduce: z.enum(reductions),
     horizon: duration.optional(),
