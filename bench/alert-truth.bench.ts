@@ -3,16 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createKafka } from '../collector/src/kafka/client.ts';
-import { readMetadata } from '../collector/src/kafka/metadata.ts';
-import { KafkaSession } from '../collector/src/kafka/session.ts';
 import { startSmtpCatcher, startWebhookReceiver } from '../lab/src/catchers.ts';
 import type { SmtpCatcher, WebhookReceiver } from '../lab/src/catchers.ts';
 import { throttleBrokerCpu } from '../lab/src/cgroup.ts';
 import { controlBroker, requireState, stopLab } from '../lab/src/control.ts';
 import { createDemoTopics, demoTenants, startDemoTraffic } from '../lab/src/demo.ts';
 import type { DemoTraffic } from '../lab/src/demo.ts';
-import { waitForSteady } from '../lab/src/readiness.ts';
-import { startShippedStack } from '../lab/src/shipped-stack.ts';
+import { waitForEveryPartitionInSync } from '../lab/src/readiness.ts';
+import { startShippedStack, storedActiveController } from '../lab/src/shipped-stack.ts';
 import { bootstrapOf } from '../lab/src/state.ts';
 import type { LabState } from '../lab/src/state.ts';
 import { startLab } from '../lab/src/up.ts';
@@ -72,37 +70,7 @@ function firing(receiver: WebhookReceiver): Told[] {
     }));
 }
 
-async function healed(lab: LabState): Promise<void> {
-  const session = new KafkaSession({ brokers: bootstrapOf(lab), clientId: 'bench-heal' });
-  try {
-    await waitForSteady(
-      'every partition led and in sync',
-      180_000,
-      async () =>
-        (await session.onAnyBroker(readMetadata)).partitions.every(
-          (p) => p.leader >= 0 && p.isr.length === p.replicas.length,
-        ),
-      (ok) => ok,
-    );
-  } finally {
-    await session.close();
-  }
-}
-
-/** The broker JMX says is the active controller (Lookout's `broker` measurement, last minute). */
-async function activeController(lab: LabState, database: string): Promise<number> {
-  const q = `SELECT last("active_controller_count") FROM "broker" WHERE time > now() - 1m GROUP BY "broker"`;
-  for (let i = 0; i < 60; i += 1) {
-    const res = await fetch(`${lab.influx.url}/query?db=${database}&q=${encodeURIComponent(q)}`);
-    const body = (await res.json()) as {
-      results: { series?: { tags: { broker: string }; values: [string, number][] }[] }[];
-    };
-    const active = (body.results[0]?.series ?? []).filter((s) => s.values[0]?.[1] === 1);
-    if (active.length === 1) return Number(active[0]?.tags.broker);
-    await sleep(1_000);
-  }
-  throw new Error('no single active controller');
-}
+const healed = (lab: LabState): Promise<void> => waitForEveryPartitionInSync(bootstrapOf(lab), 180_000);
 
 function summarize(stack: Stack, windows: readonly Window[]) {
   const told = stack.told();
@@ -218,7 +186,7 @@ export default async function bench(): Promise<BenchResult[]> {
     await sleep(quietMinutes * 60_000);
     windows.push({ name: 'quiet', real: false, startMs: q0, endMs: Date.now() });
 
-    const controller = await activeController(lab0, database);
+    const controller = await storedActiveController(lab0.influx.url, database);
     const other = lab0.brokers.map((b) => b.id).find((id) => id !== controller) ?? 1;
     say(`crash: SIGKILL broker ${other} for ${faultMs / 1000} s`);
     let t0 = Date.now();
@@ -227,7 +195,7 @@ export default async function bench(): Promise<BenchResult[]> {
     await controlBroker(labDir, other, 'start');
     await settle({ name: `crash of broker ${other}`, real: true, startMs: t0 });
 
-    const active = await activeController(lab0, database);
+    const active = await storedActiveController(lab0.influx.url, database);
     say(`controller crash: SIGKILL broker ${active}, the active controller`);
     t0 = Date.now();
     await controlBroker(labDir, active, 'kill');
@@ -251,7 +219,7 @@ export default async function bench(): Promise<BenchResult[]> {
     }
     await settle({ name: 'rolling restart', real: false, startMs: t0 });
 
-    const slow = (await activeController(lab0, database)) === other ? controller : other;
+    const slow = (await storedActiveController(lab0.influx.url, database)) === other ? controller : other;
     say(`slow broker: broker ${slow} capped at 0.1 CPU for ${slowMs / 60_000} minutes`);
     t0 = Date.now();
     throttleBrokerCpu(labDir, slow, 0.1);

@@ -54,6 +54,27 @@ export async function registeredBrokers(bootstrap: string[]): Promise<number[]> 
   }
 }
 
+/**
+ * Waits until every partition has a leader and its whole replica set in sync, by the collector's own Metadata
+ * read (kafkajs's throws for the whole answer while any partition has no leader), steady over several reads.
+ */
+export async function waitForEveryPartitionInSync(bootstrap: string[], timeoutMs = 60_000): Promise<void> {
+  const session = new KafkaSession({ brokers: bootstrap, clientId: 'lookout-lab', requestTimeoutMs: 3_000 });
+  try {
+    await waitForSteady(
+      'every partition led and in sync',
+      timeoutMs,
+      async () =>
+        (await session.onAnyBroker(readMetadata)).partitions.every(
+          (p) => p.leader >= 0 && p.isr.length === p.replicas.length,
+        ),
+      (healthy) => healthy,
+    );
+  } finally {
+    await session.close();
+  }
+}
+
 /** True when `url` answers 200. */
 export async function httpAnswers(url: string): Promise<boolean> {
   try {

@@ -70,3 +70,18 @@ export async function startShippedStack(
     },
   };
 }
+
+/** The broker whose JMX says it is the active controller, from what Lookout's collector stored (last minute). */
+export async function storedActiveController(influxUrl: string, database: string): Promise<number> {
+  const q = `SELECT last("active_controller_count") FROM "broker" WHERE time > now() - 1m GROUP BY "broker"`;
+  for (let i = 0; i < 60; i += 1) {
+    const res = await fetch(`${influxUrl}/query?db=${database}&q=${encodeURIComponent(q)}`);
+    const body = (await res.json()) as {
+      results: { series?: { tags: { broker: string }; values: [string, number][] }[] }[];
+    };
+    const active = (body.results[0]?.series ?? []).filter((s) => s.values[0]?.[1] === 1);
+    if (active.length === 1) return Number(active[0]?.tags.broker);
+    await new Promise((ok) => setTimeout(ok, 1_000));
+  }
+  throw new Error('no single active controller in the stored JMX metrics');
+}

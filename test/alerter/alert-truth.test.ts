@@ -5,16 +5,14 @@ import type { Producer } from '../../collector/src/kafka/client.ts';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAlerter } from '../../alerter/src/main.ts';
-import { readMetadata } from '../../collector/src/kafka/metadata.ts';
 import { throttleBrokerCpu } from '../../lab/src/cgroup.ts';
 import { startSmtpCatcher, startWebhookReceiver } from '../../lab/src/catchers.ts';
 import type { CaughtMail, SmtpCatcher, WebhookReceiver } from '../../lab/src/catchers.ts';
 import { controlBroker } from '../../lab/src/control.ts';
 import { processState } from '../../lab/src/process.ts';
-import { startShippedStack } from '../../lab/src/shipped-stack.ts';
+import { startShippedStack, storedActiveController } from '../../lab/src/shipped-stack.ts';
 import type { ShippedStack } from '../../lab/src/shipped-stack.ts';
-import { waitForSteady } from '../../lab/src/readiness.ts';
-import { currentLab, labKafka, uniqueName, withLabSession } from '../lab/lab.ts';
+import { currentLab, labKafka, uniqueName, waitForEveryPartitionInSync } from '../lab/lab.ts';
 
 // Alert truth as shipped: the collector with the example config's schedule (every 15 s, 10 s per target), its
 // liveness (every 2 s) and probe on, restart_grace 5 m; the alerter with the default pack as shipped (no
@@ -63,19 +61,7 @@ describe('alert truth with the shipped defaults (real lab)', () => {
       .map((p) => `${secs(p.atMs - since)} ${p.status} ${p.alerts.map((a) => a.labels.alertname).join(',')}`)
       .join('; ') || 'none';
 
-  /** Every partition led and fully in sync, by our own metadata read (kafkajs's throws on a leaderless one). */
-  const healed = (): Promise<unknown> =>
-    withLabSession('truth-heal', (session) =>
-      waitForSteady(
-        'every partition led and in sync',
-        90_000,
-        async () =>
-          (await session.onAnyBroker(readMetadata)).partitions.every(
-            (p) => p.leader >= 0 && p.isr.length === p.replicas.length,
-          ),
-        (ok) => ok,
-      ),
-    );
+  const healed = (): Promise<void> => waitForEveryPartitionInSync(90_000);
 
   /** No page from `since` for `ms`. */
   async function quietFor(since: number, ms: number): Promise<void> {
@@ -204,7 +190,7 @@ describe('alert truth with the shipped defaults (real lab)', () => {
     'SIGKILL of the active controller: one page within 20 s naming the crash and the affected topics, the resolve within 30 s of its return, nothing late',
     { timeout: 400_000 },
     async () => {
-      const controller = await activeController(lab.influx.url, database);
+      const controller = await storedActiveController(lab.influx.url, database);
       const t0 = Date.now();
       await controlBroker(lab.dir, controller, 'kill');
       const page = await until('the crash page', 40_000, () =>
@@ -299,7 +285,7 @@ describe('alert truth with the shipped defaults (real lab)', () => {
       // Its own baseline is the hour before the last 5 minutes: wait until the collector has some (this test
       // runs last, after the others' faults, so there is).
       await probeHistory(lab.influx.url, database, 6 * 60_000);
-      const controller = await activeController(lab.influx.url, database);
+      const controller = await storedActiveController(lab.influx.url, database);
       const victim = currentLab().brokers.find((b) => b.id !== controller)?.id ?? 2;
       const t0 = Date.now();
       throttleBrokerCpu(lab.dir, victim, 0.1);
@@ -371,19 +357,4 @@ async function readingWithMembers(influxUrl: string, database: string, group: st
     await sleep(1_000);
   }
   throw new Error(`the collector did not store ${group} reading with members`);
-}
-
-/** The broker whose JMX says it is the active controller, from what the collector stored. */
-async function activeController(influxUrl: string, database: string): Promise<number> {
-  for (let i = 0; i < 60; i += 1) {
-    const q = `SELECT last("active_controller_count") FROM "broker" WHERE time > now() - 1m GROUP BY "broker"`;
-    const res = await fetch(`${influxUrl}/query?db=${database}&q=${encodeURIComponent(q)}`);
-    const body = (await res.json()) as {
-      results: { series?: { tags: { broker: string }; values: [string, number][] }[] }[];
-    };
-    const active = (body.results[0]?.series ?? []).filter((s) => s.values[0]?.[1] === 1);
-    if (active.length === 1) return Number(active[0]?.tags.broker);
-    await sleep(1_000);
-  }
-  throw new Error('no single active controller in the stored JMX metrics');
 }

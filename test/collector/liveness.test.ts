@@ -161,6 +161,47 @@ describe('broker liveness and sources that survive leaderless partitions (real b
     expect(seen.at(-1)).toBe('up');
   }, 90_000);
 
+  it('a controlled shutdown not back within restart_grace reads restart_overdue (grace shortened to 20 s)', async () => {
+    // Changed setting: restart_grace 20 s instead of the shipped 5 m, which would add five minutes to the suite.
+    // The default is covered by the tracker's unit test (collector/test/broker-liveness.test.ts) and by
+    // KafkaBrokerRestartOverdue's rule test (rules/kafka/brokers.test.yaml).
+    const [cluster] = config.clusters;
+    if (cluster === undefined) throw new Error('the lab config has no cluster');
+    const short = sourcesOf(
+      { ...config, clusters: [{ ...cluster, restart_grace: 20_000 }] },
+      process.env,
+      buildNameIndex(jmxMetrics),
+      jmxMetrics,
+    );
+    const liveness = short.sources.find((x) => x.kind === 'liveness');
+    if (liveness === undefined) throw new Error('no liveness source');
+    const seen: string[] = [];
+    try {
+      await runSource(liveness, Date.now(), 1_500, Date.now);
+      const t0 = Date.now();
+      await controlBroker(dir, 3, 'stop');
+      let overdueAt: number | undefined;
+      while (overdueAt === undefined && Date.now() - t0 < 45_000) {
+        const at = Date.now();
+        const samples = await runSource(liveness, Date.now(), 1_500, Date.now);
+        const state = statusOf(samples, 3)?.state;
+        if (typeof state === 'string' && seen.at(-1) !== state) seen.push(state);
+        if (state === 'restart_overdue') overdueAt = Date.now() - t0;
+        await sleep(Math.max(0, 2_000 - (Date.now() - at)));
+      }
+      console.log(
+        `broker 3 stopped and left down: liveness read ${seen.join(' → ')}; overdue ${String(overdueAt)} ms after SIGTERM (grace 20 s)`,
+      );
+      expect(seen[0]).toBe('restarting');
+      expect(seen).not.toContain('crashed');
+      expect(overdueAt).toBeGreaterThanOrEqual(20_000);
+      expect(overdueAt).toBeLessThanOrEqual(30_000); // the grace, the controlled shutdown's own seconds, a poll
+    } finally {
+      await controlBroker(dir, 3, 'start');
+      await short.close();
+    }
+  }, 90_000);
+
   it('a SIGSTOPped broker first in the bootstrap list reads hung, and costs the other sources only their own deadline', async () => {
     const first = currentLab().brokers[0];
     if (first === undefined) throw new Error('no broker');

@@ -4,7 +4,7 @@ import type { Kafka } from '../../collector/src/kafka/client.ts';
 import { readMetadata } from '../../collector/src/kafka/metadata.ts';
 import { KafkaSession } from '../../collector/src/kafka/session.ts';
 import { requireState } from '../../lab/src/control.ts';
-import { waitForSteady } from '../../lab/src/readiness.ts';
+import { waitForEveryPartitionInSync as everyPartitionInSync } from '../../lab/src/readiness.ts';
 import { bootstrapOf } from '../../lab/src/state.ts';
 import type { LabState } from '../../lab/src/state.ts';
 
@@ -73,11 +73,6 @@ export async function underReplicatedPartitions(topics?: string[]): Promise<numb
 }
 
 /** Waits until every partition of the lab has a leader and its whole replica set in sync, on every broker. */
-export async function waitForEveryPartitionInSync(timeoutMs = 60_000): Promise<void> {
-  await waitForSteady(
-    'every partition led and in sync',
-    timeoutMs,
-    async () => (await labPartitions()).every((p) => p.leader >= 0 && p.isr.length === p.replicas.length),
-    (healthy) => healthy,
-  );
+export function waitForEveryPartitionInSync(timeoutMs = 60_000): Promise<void> {
+  return everyPartitionInSync(bootstrapOf(currentLab()), timeoutMs);
 }
