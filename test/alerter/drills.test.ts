@@ -31,7 +31,8 @@ import { currentLab, labKafka, uniqueName, waitForEveryPartitionInSync } from '.
 // brokers' liveness run as shipped. `pack` runs the default pack as shipped, without notifications; `drill`
 // notifies a real webhook receiver (the pager) and a real SMTP server (the tenants' mailboxes). The defaults
 // cover the same faults elsewhere: a broker crash and a rolling restart (and a hang) with every setting as
-// shipped in alert-truth.test.ts; the shipped `for`s of KafkaUnderMinIsr and ConsumerLagHigh in the pack's rule
+// shipped in alert-truth.test.ts, and a consumer that stops progressing with its tenant's threshold and the pack
+// as shipped there too (the stalled-consumer test); the shipped `for`s of KafkaUnderMinIsr and ConsumerLagHigh in the pack's rule
 // tests (rules/kafka/replication.test.yaml, consumers.test.yaml), which run them at their real length. The
 // pager outage, kill -9 and influxd drills change no rule: only the cadence.
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
