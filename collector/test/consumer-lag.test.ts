@@ -3,6 +3,7 @@ import { noRpcs, partitionKey } from '../src/kafka/lag.ts';
 import type { LagSnapshot } from '../src/kafka/lag.ts';
 import { lagSamples, offsetSamples, retentionShare } from '../src/sources/consumer-lag.ts';
 import { OffsetHistory } from '../src/offset-history.ts';
+import { CommitCadence } from '../src/commit-cadence.ts';
 
 const snap: LagSnapshot = {
   groups: [
@@ -29,6 +30,9 @@ const snap: LagSnapshot = {
   rpcs: noRpcs(),
   errors: [],
 };
+
+const group = snap.groups[0] ?? { group: '', state: '', members: 0, committed: [] };
+const samples = (s: LagSnapshot) => lagSamples('c1', s, 7, () => '');
 
 describe('lagSamples', () => {
   const samples = lagSamples('c1', snap, 7, (g) => (g === 'billing' ? 'payments' : ''));
@@ -111,6 +115,43 @@ describe('lagSamples', () => {
     expect(
       lagSamples('c1', ahead, 0, () => '').find((s) => s.measurement === 'consumer_lag')?.fields.lag_messages,
     ).toBe(0);
+  });
+});
+
+describe("a group's committed offsets and their cadence", () => {
+  const sumOf = (samples: ReturnType<typeof lagSamples>) =>
+    samples.find((s) => s.measurement === 'consumer_group')?.fields.committed_offset_sum;
+
+  it('counts the commits of a partition without a leader this cycle, so a broker crash reads as no rewind', () => {
+    const logs = new Map(snap.logs);
+    logs.delete(partitionKey('orders', 0)); // its leader crashed: no log end this cycle
+    const leaderless = lagSamples('c1', { ...snap, logs }, 7, () => '');
+    expect(sumOf(leaderless)).toBe(sumOf(samples(snap)));
+    expect(leaderless.some((s) => s.tags.topic === 'orders' && s.tags.partition === '0')).toBe(false);
+  });
+
+  it('reports how long since the offsets moved and its usual interval, with a tracker', () => {
+    const cadence = new CommitCadence();
+    const at = (ms: number, offset: number) =>
+      lagSamples(
+        'c1',
+        { ...snap, groups: [{ ...group, committed: [{ topic: 'orders', partition: 0, offset }] }] },
+        ms,
+        () => '',
+        undefined,
+        undefined,
+        undefined,
+        cadence,
+      ).find((s) => s.measurement === 'consumer_group')?.fields;
+    expect(at(0, 10)).toMatchObject({ commit_age_s: 0 });
+    expect(at(0, 10)).not.toHaveProperty('commit_interval_s');
+    at(15_000, 20);
+    expect(at(45_000, 20)).toMatchObject({ commit_age_s: 30 });
+    at(75_000, 30);
+    expect(at(90_000, 30)).toMatchObject({ commit_age_s: 15, commit_interval_s: 60 });
+    expect(samples(snap).find((s) => s.measurement === 'consumer_group')?.fields).not.toHaveProperty(
+      'commit_age_s',
+    );
   });
 });
 

@@ -385,6 +385,16 @@ export const catalog = {
         'offset',
         'Sum of its committed offsets: unchanged while lagging means no progress; a fall means a rewind.',
       ),
+      commit_age_s: gauge(
+        'float',
+        's',
+        'Seconds since its committed offsets last moved, as the collector saw them (since it first saw the group, before any move).',
+      ),
+      commit_interval_s: gauge(
+        'float',
+        's',
+        'The longest of its last three intervals between moves of its committed offsets: how long it usually goes between commits (absent until one whole interval was seen).',
+      ),
       lag_seconds_max: gauge(
         'float',
         's',

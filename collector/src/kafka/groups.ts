@@ -57,7 +57,7 @@ export async function findCoordinators(
   return { coordinators, errors };
 }
 
-/** One group's committed offsets (offset -1: none), or its error code. */
+/** One group's committed offsets (offset -1: none), or its error code (its own, else a partition's). */
 export interface GroupCommits {
   group: string;
   errorCode: number;
@@ -95,6 +95,7 @@ export async function fetchGroupOffsets(
           d.readUVarIntArray((g): GroupCommits => {
             const group = g.readUVarIntString() ?? '';
             const committed: GroupCommits['committed'] = [];
+            let partitionError = 0;
             g.readUVarIntArray((t) => {
               const topic = t.readUVarIntString() ?? '';
               t.readUVarIntArray((p) => {
@@ -105,10 +106,13 @@ export async function fetchGroupOffsets(
                 const errorCode = p.readInt16();
                 p.readTaggedFields();
                 if (errorCode === 0) committed.push({ topic, partition, offset });
+                else partitionError ||= errorCode;
               });
               t.readTaggedFields();
             });
-            const errorCode = g.readInt16();
+            // A partition that could not be read makes the group's read partial: reported as the group's
+            // error (its last whole read is carried), never as a smaller sum that reads as a rewind.
+            const errorCode = g.readInt16() || partitionError;
             g.readTaggedFields();
             return { group, errorCode, committed };
           }) ?? [];

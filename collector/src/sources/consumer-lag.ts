@@ -7,6 +7,8 @@ import type { RecordAt } from '../kafka/record-times.ts';
 import { OffsetHistory } from '../offset-history.ts';
 import { RecordTimeCache } from '../record-time-cache.ts';
 import { LastSeenGroups } from '../last-seen-groups.ts';
+import { CommitCadence } from '../commit-cadence.ts';
+import type { Cadence } from '../commit-cadence.ts';
 import type { Source } from '../source.ts';
 
 /** Which tenant owns a group (or topic); '' when none does. */
@@ -58,6 +60,12 @@ export function retentionShare(
   return retained > 0 ? Math.min(1, lag / retained) : 0;
 }
 
+/** A group's commit cadence as `consumer_group` fields (none without a tracker). */
+const cadenceFields = (c: Cadence | undefined): Record<string, number> =>
+  c === undefined
+    ? {}
+    : { commit_age_s: c.ageS, ...(c.intervalS === undefined ? {} : { commit_interval_s: c.intervalS }) };
+
 /**
  * Lag in messages from one snapshot: per partition, per group and per group and topic. A partition without a
  * commit is reported as such (has_commit 0), never as −1 or the whole log; a commit behind log start is
@@ -71,6 +79,7 @@ export function lagSamples(
   history?: OffsetHistory,
   recordTime: RecordTime = () => undefined,
   retentionMs: (topic: string) => number | undefined = () => undefined,
+  cadence?: CommitCadence,
 ): Sample[] {
   const out: Sample[] = [];
   for (const g of snap.groups) {
@@ -86,6 +95,9 @@ export function lagSamples(
     for (const c of g.committed) {
       const log = snap.logs.get(partitionKey(c.topic, c.partition));
       const tags = { cluster, group: g.group, topic: c.topic, partition: String(c.partition), tenant };
+      // Every commit counts, led or not: a partition leaderless for a cycle (a broker crash) must not read
+      // as a rewind of its group.
+      if (c.offset >= 0) committedSum += c.offset;
       if (log === undefined) continue; // leader unknown this cycle: no figure rather than a wrong one
       if (c.offset < 0) {
         out.push({
@@ -130,7 +142,6 @@ export function lagSamples(
         timeMs,
       });
       partitions += 1;
-      committedSum += c.offset;
       if (typeof seconds.lag_seconds === 'number')
         secondsMax = Math.max(secondsMax ?? 0, seconds.lag_seconds);
       retentionUsed = Math.max(
@@ -157,6 +168,7 @@ export function lagSamples(
         lag_messages_max: max,
         lost_messages_sum: lost,
         committed_offset_sum: committedSum,
+        ...cadenceFields(cadence?.observe(g.group, committedSum, timeMs)),
         retention_used_ratio_max: retentionUsed,
         ...(secondsMax === undefined ? {} : { lag_seconds_max: secondsMax }),
       },
@@ -232,6 +244,7 @@ export function consumerLagSource(
   const history = new OffsetHistory();
   const recordTimes = new RecordTimeCache();
   const lastSeen = new LastSeenGroups();
+  const cadence = new CommitCadence();
   return {
     cluster,
     target: `consumer groups ${session.endpoint.brokers.join(',')}`,
@@ -248,9 +261,10 @@ export function consumerLagSource(
       const recordTime: RecordTime = (topic, partition, offset) =>
         recordTimes.get(recordKey(topic, partition, offset));
       const first = snap.errors[0];
+      cadence.retain(new Set(snap.groups.map((g) => g.group)));
       return {
         samples: [
-          ...lagSamples(cluster, snap, nowMs, tenantOf, history, recordTime, retentionMs),
+          ...lagSamples(cluster, snap, nowMs, tenantOf, history, recordTime, retentionMs, cadence),
           ...offsetSamples(cluster, snap, nowMs, history),
         ],
         exposed: snap.groups.length,
