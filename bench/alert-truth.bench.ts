@@ -243,7 +243,7 @@ export default async function bench(): Promise<BenchResult[]> {
     if (lookout === undefined || peer === undefined || tuned === undefined)
       throw new Error('a stack is missing');
     const tenantEmails = (smtp?.mails ?? []).filter((m) => !m.to.includes('kafka-ops@example.com'));
-    const input = `lab: 3 brokers (KRaft, Kafka's defaults), the demo's traffic (3 tenants, 84 records/s, search-indexer slow on purpose); ${quietMinutes} min quiet, crash 60 s, active-controller crash 60 s, hang 60 s, rolling restart, slow broker (0.1 CPU, 6 min); one trial each`;
+    const input = `lab: 3 brokers (KRaft, Kafka's defaults), the demo's traffic (3 tenants, 84 records/s, search-indexer slow on purpose); ${quietMinutes} min quiet, crash 60 s, active-controller crash 60 s, hang 60 s, rolling restart, slow broker (0.1 CPU, 6 min); one trial each; stacks as in bench/alert-truth.bench.ts and bench/strimzi-peer.ts`;
     const details = (vs: typeof peer) => ({
       ours: lookout,
       peer: vs,
@@ -266,6 +266,11 @@ export default async function bench(): Promise<BenchResult[]> {
         better: 'lower',
         input,
         runs: 1,
+        target: {
+          text: 'recall 1, precision 1, crash and hang paged in ≤ 20 s (median)',
+          met: () =>
+            lookout.recall === 1 && lookout.precision === 1 && (lookout.median_page_s ?? Infinity) <= 20,
+        },
         details: details(vs),
       });
     return [

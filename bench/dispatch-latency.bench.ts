@@ -191,7 +191,7 @@ export default async function bench(): Promise<BenchResult[]> {
     sink.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  const input = `${rate} alerts/s for ${seconds} s (batches of ${(rate * batchEvery) / 1_000} every ${batchEvery} ms), one group each, group_wait 0, to a webhook sink in its own process`;
+  const input = `${rate} alerts/s for ${seconds} s (batches of ${(rate * batchEvery) / 1_000} every ${batchEvery} ms), one group each, group_wait 0, to a webhook sink in its own process (bench/webhook-sink.mjs); each clock starts when the alert enters the system's input: ours when the rule engine's firing alert is handed to the dispatcher in-process (routing, grouping, the SQLite outbox with synchronous=FULL, HTTP delivery), Alertmanager's when the POST /api/v2/alerts that carries it starts (HTTP, its in-memory store, dispatch, HTTP delivery; no per-alert durable write). Not the same transport: Lookout's notifier has no HTTP input, its engine and notifier are one process`;
   const round = (v: number) => Number(v.toFixed(1));
   return (['p50', 'p99'] as const).map((q) =>
     result({
@@ -199,7 +199,7 @@ export default async function bench(): Promise<BenchResult[]> {
       unit: 'ms',
       ours: round(median(ours.map((x) => x[q]))),
       peer: round(median(peer.map((x) => x[q]))),
-      peerName: 'Alertmanager 0.25',
+      peerName: 'Alertmanager 0.25 (from the start of its POST /api/v2/alerts)',
       better: 'lower',
       input,
       runs,

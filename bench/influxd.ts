@@ -6,7 +6,7 @@ import { freePorts } from '../lab/src/ports.ts';
 import { endProcess } from '../lab/src/process.ts';
 
 /** A throwaway influxd for one benchmark; `stop` ends it and removes its data. */
-export async function startBenchInflux(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startBenchInflux(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   ensureInfluxd((line) => console.error(line));
   const dir = mkdtempSync(join(tmpdir(), 'lookout-bench-influx-'));
   const [http, rpc] = await freePorts(2);
@@ -15,6 +15,7 @@ export async function startBenchInflux(): Promise<{ url: string; stop: () => Pro
   await waitInfluxReady(url, 15_000);
   return {
     url,
+    pid: record.pid,
     stop: async () => {
       await endProcess(record.pid, dir, 5_000);
       rmSync(dir, { recursive: true, force: true });

@@ -93,18 +93,18 @@ export function promRule(r: Rule): string {
   ].join('\n');
 }
 
-/** The pack as a Prometheus rule file, one group per rule file, evaluated every `interval`. */
+/**
+ * The pack as a Prometheus rule file in one group, evaluated every `interval`. Prometheus runs a group's rules
+ * one after another and its groups concurrently; one group makes its evaluation sequential, as ours is, so the
+ * group's duration is the wall-clock time of one evaluation round.
+ */
 export function promRuleFile(rules: readonly Rule[], intervalMs: number): string {
-  const groups = new Map<string, Rule[]>();
-  for (const r of rules) groups.set(r.file, [...(groups.get(r.file) ?? []), r]);
-  const out = ['groups:'];
-  for (const [file, rs] of groups) {
-    out.push(
-      `  - name: ${JSON.stringify(file.split('/').pop() ?? file)}`,
-      `    interval: ${formatDuration(intervalMs)}`,
-      '    rules:',
-    );
-    for (const r of rs) out.push(promRule(r));
-  }
+  const out = [
+    'groups:',
+    '  - name: "lookout-pack"',
+    `    interval: ${formatDuration(intervalMs)}`,
+    '    rules:',
+  ];
+  for (const r of rules) out.push(promRule(r));
   return `${out.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { publish } from './result.ts';
+import { publish, summaryTable } from './result.ts';
 import type { BenchResult } from './result.ts';
 
 // `npm run bench` runs every bench/*.bench.ts; `npm run bench -- NAME` runs those whose file or result name starts with NAME.
@@ -17,9 +17,25 @@ if (chosen.length === 0) {
   );
   process.exit(2);
 }
+const published: BenchResult[] = [];
+const failed: string[] = [];
 for (const file of chosen) {
   const mod = (await import(`./${file}`)) as { default: () => Promise<BenchResult[]> | BenchResult[] };
-  for (const res of await mod.default()) {
-    if (wanted.length === 0 || wanted.some((w) => res.name.startsWith(w) || file.startsWith(w))) publish(res);
+  try {
+    for (const res of await mod.default()) {
+      if (wanted.length === 0 || wanted.some((w) => res.name.startsWith(w) || file.startsWith(w))) {
+        publish(res);
+        published.push(res);
+      }
+    }
+  } catch (err) {
+    // One benchmark failing does not lose the others' figures: it is named in the closing table's footer.
+    console.error(`${file} failed: ${(err as Error).stack ?? String(err)}`);
+    failed.push(file);
   }
+}
+console.log(`\n${summaryTable(published)}`);
+if (failed.length > 0) {
+  console.log(`failed: ${failed.join(', ')}`);
+  process.exitCode = 1;
 }

@@ -3,7 +3,7 @@ import { encodeLines } from '../model/src/line-protocol.ts';
 import { batchSize, writeBatches } from '../collector/src/sink/batches.ts';
 import { connectInflux, writeLineProtocol } from '../collector/src/sink/influx.ts';
 import { startBenchInflux } from './influxd.ts';
-import { median, result } from './result.ts';
+import { median, ratioAtLeast, result } from './result.ts';
 import type { BenchResult } from './result.ts';
 
 const points = 100_000;
@@ -84,12 +84,13 @@ export default async function bench(): Promise<BenchResult[]> {
         o.push(await ours());
       }
     }
-    const input = `${points} broker_topic points (3 fields, 4 tags), ${batchSize}-point batches, 1 writer, InfluxDB 1.6 on loopback`;
+    const input = `${points} broker_topic points (3 fields, 4 tags), ${batchSize}-point batches, 1 writer, InfluxDB 1.6 on loopback; points generated in bench/write-path.bench.ts`;
     const p: number[] = [];
     for (let k = 0; k < runs; k++) p.push(await pkg());
     return [
       result({
         name: 'write-path-vs-influx-package',
+        target: ratioAtLeast(1, 'faster than the influx package'),
         unit: 'points/s',
         ours: Math.round(median(o)),
         peer: Math.round(median(p)),
@@ -100,6 +101,7 @@ export default async function bench(): Promise<BenchResult[]> {
       }),
       result({
         name: 'write-path',
+        target: ratioAtLeast(0.95, '≥ 0.95× the raw writer'),
         unit: 'points/s',
         ours: Math.round(median(o)),
         peer: Math.round(median(r)),

@@ -7,15 +7,12 @@ import { pino } from 'pino';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTenantsFile } from '../../model/src/tenants.ts';
 import { freePorts } from '../../lab/src/ports.ts';
-import type { AlerterSetup } from '../src/config.ts';
 import { startAlerter } from '../src/main.ts';
+import { apiTestSetup } from './api-setup.ts';
 import type { RunningAlerter } from '../src/main.ts';
 import { tokenHash } from '../src/tenants-source.ts';
-import { loadRules } from '../../rules/src/load.ts';
 
-const pack = join(import.meta.dirname, '..', '..', 'rules', 'kafka');
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'lookout.mjs');
 
 // The alerter's API and web page on a real alerter. Its InfluxDB is a closed port, so the engine raises its own
@@ -51,24 +48,14 @@ describe('the alerter API and web page', () => {
 
   beforeAll(async () => {
     writeFileSync(tenantsFile, tenantsYaml());
-    const tenants = loadTenantsFile(tenantsFile);
-    if (!tenants.ok) throw new Error('bad tenants');
     const [dead] = await freePorts(1);
-    const setup: AlerterSetup = {
-      config: {
-        influx: { url: `http://127.0.0.1:${dead}`, database: 'none', timeout: 500 },
-        rules: [pack],
-        tenants: tenantsFile,
-        evaluation: { interval: 1_000, watch_collector: 0, window_cache: false },
-        state: { path: join(dir, 'alerts.db') },
-        listen: '127.0.0.1:0',
-        overrides: {},
-        api: { operator_token_env: 'LOOKOUT_TEST_TOKEN' },
-      },
-      rules: loadRules([pack]).rules,
-      tenants: tenants.value,
-      secrets: { operatorToken, routingKeys: {} },
-    };
+    const setup = apiTestSetup({
+      influx: { url: `http://127.0.0.1:${dead}`, database: 'none', timeout: 500 },
+      tenantsFile,
+      dir,
+      windowCache: false,
+      operatorToken,
+    });
     alerter = await startAlerter(setup, pino({ level: 'silent' }));
     base = `http://127.0.0.1:${(alerter.server.address() as AddressInfo).port}`;
     for (let i = 0; i < 50 && alerter.lastReport() === undefined; i += 1) await sleep(100);

@@ -37,6 +37,11 @@ export function seriesPanel(
   return p;
 }
 
+/** What a multi-value variable's "All" matches: every value, the empty one included. */
+export const allValue = '.*';
+/** The value Grafana gives a variable while "All" is selected. */
+export const allSelected = '$__all';
+
 /** A template variable of a tag's values in the dashboard's range (within the chosen cluster, for tags other than cluster). */
 export function tagVariable(
   name: string,
@@ -65,9 +70,9 @@ export function tagVariable(
     .multi(options.multi ?? false)
     .includeAll(options.multi ?? false)
     // "All" matches every value, the empty one included (a group without an owner), not a list of those seen.
-    .allValue('.*');
+    .allValue(allValue);
   // Multi-value variables open on "All" (every tenant, group, topic); the others on their first value.
-  return options.multi === true ? v.current({ selected: true, text: ['All'], value: ['$__all'] }) : v;
+  return options.multi === true ? v.current({ selected: true, text: ['All'], value: [allSelected] }) : v;
 }
 
 /** A table panel of one query's rows. */

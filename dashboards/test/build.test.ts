@@ -87,6 +87,14 @@ describe('dashboards as code', () => {
       ),
     ).toBe('SELECT 1 FROM "m" WHERE "topic" =~ /^a\\.b\\/c$/ AND time >= now() - 7d GROUP BY time(605s)');
     expect(grafanaInterval('now-1h', 15)).toBe(15);
+    // Several values as Grafana's InfluxDB datasource joins them; "All" as the variables' allValue.
+    const q = 'WHERE "group" =~ /^$group$/ AND "tenant" =~ /^$tenant$/';
+    expect(expandLikeGrafana(q, { group: ['a.b', 'c'], tenant: ['$__all'] }, 'now-1h', 15)).toBe(
+      'WHERE "group" =~ /^(a\\.b|c)$/ AND "tenant" =~ /^.*$/',
+    );
+    expect(expandLikeGrafana(q, { group: ['only'], tenant: '$__all' }, 'now-1h', 15)).toBe(
+      'WHERE "group" =~ /^(only)$/ AND "tenant" =~ /^.*$/',
+    );
   });
 
   it('every dashboard link of the rule pack opens a dashboard that exists, with variables it has', () => {

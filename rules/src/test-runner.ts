@@ -10,6 +10,7 @@ import { evaluateRules } from './evaluate.ts';
 import type { TenantThresholds } from './evaluate.ts';
 import { loadRules } from './load.ts';
 import { MemoryPort } from './memory-port.ts';
+import type { MemoryPoint } from './memory-port.ts';
 import type { Rule } from './schema.ts';
 import { expandValues, parseSeriesName } from './series-notation.ts';
 
@@ -95,34 +96,54 @@ function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
-/**
- * Runs a promtool-style rule test file with no server: input series into the in-memory port, the rules
- * evaluated every `evaluation_interval` from 0 through the last `eval_time` (and at each eval_time), firing
- * alerts compared with the expected ones (labels exactly, annotations the ones given).
- */
-export async function runTestFile(file: string): Promise<TestReport> {
+/** One test of a rule test file as data: its input points (time 0 at the test's start) and the times it checks. */
+export interface RuleTestCase {
+  name: string;
+  points: MemoryPoint[];
+  /** The times the test checks alerts at (its eval_times), in order. */
+  checkTimes: number[];
+  /** The times the rules are evaluated at to get there. */
+  evalTimes: number[];
+}
+
+/** A rule test file read: its rules, its tenants' thresholds and its tests' data, or its errors (file:line). */
+export type RuleTestFile =
+  | {
+      ok: true;
+      rules: Rule[];
+      evaluationInterval: number;
+      thresholds: TenantThresholds;
+      cases: RuleTestCase[];
+    }
+  | { ok: false; errors: ConfigError[] };
+
+interface ParsedFile {
+  spec: TestFile;
+  rules: Rule[];
+  thresholds: TenantThresholds;
+  lineOf: (path: (string | number)[]) => number;
+  /** Per test, its points; the errors of series that could not be read. */
+  points: MemoryPoint[][];
+  errors: ConfigError[];
+}
+
+function parseTestFile(file: string): ParsedFile | ConfigError[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return {
-      tests: 0,
-      failures: [],
-      errors: [{ file, line: 1, column: 1, message: (err as Error).message }],
-    };
+    return [{ file, line: 1, column: 1, message: (err as Error).message }];
   }
   const parsed = parseConfigText(text, file, testFileSchema);
-  if (!parsed.ok) return { tests: 0, failures: [], errors: parsed.errors };
+  if (!parsed.ok) return parsed.errors;
   const spec: TestFile = parsed.value;
   const lineOf = (path: (string | number)[]): number => parsed.locate?.(path).line ?? 1;
   const loaded = loadRules(spec.rule_files.map((f) => resolve(dirname(file), f)));
-  if (loaded.errors.length > 0) return { tests: 0, failures: [], errors: loaded.errors };
+  if (loaded.errors.length > 0) return loaded.errors;
   const errors: ConfigError[] = [];
-  const failures: TestFailure[] = [];
   const thresholds: TenantThresholds = (labels, name) => spec.tenants[labels.tenant ?? '']?.[name];
-  for (const [ti, test] of spec.tests.entries()) {
-    const port = new MemoryPort();
-    for (const [si, input] of test.input_series.entries()) {
+  const points = spec.tests.map((test, ti) =>
+    test.input_series.flatMap((input, si): MemoryPoint[] => {
       const name = parseSeriesName(input.series);
       const values = expandValues(input.values);
       const at = (key: string): ConfigError => ({
@@ -133,19 +154,75 @@ export async function runTestFile(file: string): Promise<TestReport> {
       });
       if (typeof name === 'string') errors.push({ ...at('series'), message: name });
       if (typeof values === 'string') errors.push({ ...at('values'), message: values });
-      if (typeof name === 'string' || typeof values === 'string') continue;
-      values.forEach((v, i) => {
-        if (v !== undefined)
-          port.add({
-            measurement: name.measurement,
-            tags: name.tags,
-            timeMs: i * test.interval,
-            fields: { [name.field]: v },
-          });
-      });
-    }
+      if (typeof name === 'string' || typeof values === 'string') return [];
+      return values.flatMap((v, i) =>
+        v === undefined
+          ? []
+          : [
+              {
+                measurement: name.measurement,
+                tags: name.tags,
+                timeMs: i * test.interval,
+                fields: { [name.field]: v },
+              },
+            ],
+      );
+    }),
+  );
+  return { spec, rules: loaded.rules, thresholds, lineOf, points, errors };
+}
+
+/**
+ * A rule test file's data without running it, for tests that replay the same series elsewhere (e.g. through a
+ * real InfluxDB): each test's points and the times the rules are evaluated at (every `evaluation_interval` from
+ * 0 through the last `eval_time`, and each eval_time).
+ */
+export function readTestFile(file: string): RuleTestFile {
+  const parsed = parseTestFile(file);
+  if (Array.isArray(parsed)) return { ok: false, errors: parsed };
+  if (parsed.errors.length > 0) return { ok: false, errors: parsed.errors };
+  const every = parsed.spec.evaluation_interval;
+  return {
+    ok: true,
+    rules: parsed.rules,
+    evaluationInterval: every,
+    thresholds: parsed.thresholds,
+    cases: parsed.spec.tests.map((test, ti) => ({
+      name: test.name,
+      points: parsed.points[ti] ?? [],
+      checkTimes: [...new Set(test.alert_rule_test.map((c) => c.eval_time))].sort((a, b) => a - b),
+      evalTimes: evaluationTimes(
+        test.alert_rule_test.map((c) => c.eval_time),
+        every,
+      ),
+    })),
+  };
+}
+
+/** Every `every` from 0 through the last check, and each check's time, in order. */
+function evaluationTimes(checks: readonly number[], every: number): number[] {
+  const end = Math.max(...checks);
+  const times = new Set<number>(checks);
+  for (let t = 0; t <= end; t += every) times.add(t);
+  return [...times].sort((a, b) => a - b);
+}
+
+/**
+ * Runs a promtool-style rule test file with no server: input series into the in-memory port, the rules
+ * evaluated every `evaluation_interval` from 0 through the last `eval_time` (and at each eval_time), firing
+ * alerts compared with the expected ones (labels exactly, annotations the ones given).
+ */
+export async function runTestFile(file: string): Promise<TestReport> {
+  const parsed = parseTestFile(file);
+  if (Array.isArray(parsed)) return { tests: 0, failures: [], errors: parsed };
+  const { spec, rules, thresholds, lineOf } = parsed;
+  const errors: ConfigError[] = [...parsed.errors];
+  const failures: TestFailure[] = [];
+  for (const [ti, test] of spec.tests.entries()) {
+    const port = new MemoryPort();
+    for (const p of parsed.points[ti] ?? []) port.add(p);
     const unknown = test.alert_rule_test.flatMap((c, ci) =>
-      loaded.rules.some((r) => r.alert === c.alertname)
+      rules.some((r) => r.alert === c.alertname)
         ? []
         : [
             {
@@ -158,7 +235,7 @@ export async function runTestFile(file: string): Promise<TestReport> {
     );
     errors.push(...unknown);
     if (unknown.length > 0) continue;
-    await runOne(file, test, ti, loaded.rules, port, spec.evaluation_interval, thresholds, lineOf, failures);
+    await runOne(file, test, ti, rules, port, spec.evaluation_interval, thresholds, lineOf, failures);
   }
   return { tests: spec.tests.length, failures, errors };
 }
@@ -176,11 +253,8 @@ async function runOne(
 ): Promise<void> {
   const checks = new Map<number, number[]>();
   test.alert_rule_test.forEach((c, ci) => checks.set(c.eval_time, [...(checks.get(c.eval_time) ?? []), ci]));
-  const end = Math.max(...checks.keys());
-  const times = new Set<number>([...checks.keys()]);
-  for (let t = 0; t <= end; t += every) times.add(t);
   const tracked = new Map<string, Map<string, TrackedAlert>>();
-  for (const now of [...times].sort((a, b) => a - b)) {
+  for (const now of evaluationTimes([...checks.keys()], every)) {
     const outcomes = await evaluateRules(rules, port, now, thresholds);
     for (const rule of rules) {
       const outcome = outcomes.get(rule.alert);

@@ -12,7 +12,14 @@ import { controlBroker } from '../../lab/src/control.ts';
 import { processState } from '../../lab/src/process.ts';
 import { startShippedStack, storedActiveController } from '../../lab/src/shipped-stack.ts';
 import type { ShippedStack } from '../../lab/src/shipped-stack.ts';
-import { currentLab, labKafka, uniqueName, waitForEveryPartitionInSync } from '../lab/lab.ts';
+import {
+  currentLab,
+  labKafka,
+  sleep,
+  uniqueName,
+  until as poll,
+  waitForEveryPartitionInSync,
+} from '../lab/lab.ts';
 
 // Alert truth as shipped: the collector with the example config's schedule (every 15 s, 10 s per target), its
 // liveness (every 2 s) and probe on, restart_grace 5 m; the alerter with the default pack as shipped (no
@@ -21,7 +28,6 @@ import { currentLab, labKafka, uniqueName, waitForEveryPartitionInSync } from '.
 // `operators`); a real webhook receiver as the pager and a real SMTP server as every mailbox. Only the
 // receivers' addresses are the test's; the tenants are the shipped example catalog's (payments: lag_seconds 60;
 // logistics: the pack's default 300 s). Broker settings: Kafka's defaults (broker.session.timeout.ms 9000).
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 /** How long after an incident no late page may come: the inhibition's 2-minute hold and a margin. */
 const QUIET_AFTER_MS = 150_000;
@@ -31,15 +37,9 @@ interface Page {
   alerts: { labels: Record<string, string>; affected?: { labels: Record<string, string> }[] }[];
 }
 
-async function until<T>(what: string, ms: number, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(200);
-  }
-}
+// Polled every 200 ms: the figures are the receipts' own times, but the next step of a fault should not wait.
+const until = <T>(what: string, ms: number, probe: () => T | undefined): Promise<T> =>
+  poll(what, ms, probe, 200);
 
 describe('alert truth with the shipped defaults (real lab)', () => {
   const lab = currentLab();

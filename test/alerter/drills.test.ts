@@ -22,7 +22,7 @@ import { labCollectorConfig } from '../../lab/src/collector-config.ts';
 import { controlBroker, controlInflux } from '../../lab/src/control.ts';
 import { processState } from '../../lab/src/process.ts';
 import type { TrackedAlert } from '../../rules/src/alert.ts';
-import { currentLab, labKafka, uniqueName, waitForEveryPartitionInSync } from '../lab/lab.ts';
+import { currentLab, labKafka, sleep, uniqueName, until, waitForEveryPartitionInSync } from '../lab/lab.ts';
 
 // Drills on the real lab: the real collector and two real alerters over the same InfluxDB database. Changed
 // from the shipped defaults, and why: the collector's cycle and the alerters' evaluation run every 5 s instead
@@ -35,20 +35,6 @@ import { currentLab, labKafka, uniqueName, waitForEveryPartitionInSync } from '.
 // as shipped there too (the stalled-consumer test); the shipped `for`s of KafkaUnderMinIsr and ConsumerLagHigh in the pack's rule
 // tests (rules/kafka/replication.test.yaml, consumers.test.yaml), which run them at their real length. The
 // pager outage, kill -9 and influxd drills change no rule: only the cadence.
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-async function until<T>(
-  what: string,
-  ms: number,
-  probe: () => T | undefined | Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(1_000);
-  }
-}
 const firing = (
   a: RunningAlerter,
   rule: string,

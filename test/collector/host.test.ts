@@ -3,9 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hostSource } from '../../collector/src/sources/host.ts';
-import { currentLab } from '../lab/lab.ts';
-
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+import { currentLab, sleep } from '../lab/lab.ts';
 
 describe('host metrics from the lab host’s node_exporter (Debian prometheus-node-exporter)', () => {
   it('reads CPUs and memory as the kernel has them, and a synced write between two scrapes as disk work', async () => {

@@ -11,13 +11,12 @@ import { labCollectorConfig } from '../../lab/src/collector-config.ts';
 import { controlBroker } from '../../lab/src/control.ts';
 import { processState } from '../../lab/src/process.ts';
 import { waitForSteady } from '../../lab/src/readiness.ts';
-import { currentLab, labKafka, uniqueName, withLabSession } from '../lab/lab.ts';
+import { currentLab, labKafka, uniqueName, withLabSession, sleep } from '../lab/lab.ts';
 
 // The collector's sources as `collect` builds them from the lab's config (its defaults: liveness every 2 s
 // within 1.5 s, the probe on, the 10 s lab cadence's 8 s per-target deadline), against the real brokers, while
 // a broker crashes, stops by a controlled shutdown, or hangs. Broker settings: Kafka's defaults
 // (broker.session.timeout.ms 9000).
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 describe('broker liveness and sources that survive leaderless partitions (real brokers)', () => {
   const dir = currentLab().dir;

@@ -11,14 +11,15 @@ import { runCollector } from '../../collector/src/main.ts';
 import { planRetention } from '../../collector/src/sink/retention.ts';
 import { dashboards } from '../../dashboards/src/build.ts';
 import { expandLikeGrafana } from '../../dashboards/src/grafana-expand.ts';
+import type { VariableValue } from '../../dashboards/src/grafana-expand.ts';
 import { labAlerterSetup } from '../../lab/src/alerter-config.ts';
 import { labCollectorConfig } from '../../lab/src/collector-config.ts';
 import { loadRules } from '../../rules/src/load.ts';
-import { currentLab, labKafka, uniqueName } from '../lab/lab.ts';
+import { currentLab, labKafka, uniqueName, sleep } from '../lab/lab.ts';
 
 // Every query of every dashboard, run on the lab's InfluxDB after the collector ran and an alert fired:
-// variables substituted and Grafana's macros expanded as Grafana does; each must return rows.
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+// variables substituted and Grafana's macros expanded as Grafana does, as each dashboard opens (multi-value
+// variables on "All") and with several values chosen; each must return rows, and plausible ones.
 
 interface Target {
   refId: string;
@@ -29,14 +30,28 @@ interface Panel {
   targets?: Target[];
 }
 
+interface InfluxSeries {
+  tags?: Record<string, string>;
+  values: unknown[][];
+}
+
+/** Panels drawn per broker: on the lab, one series for each of its brokers. */
+const perBroker = new Set([
+  'lookout-cluster/Bytes in / out per second',
+  'lookout-cluster/Produce request time p99',
+  'lookout-cluster/Disk used',
+  'lookout-probe/Availability (acked / sent) per broker',
+  'lookout-probe/End-to-end latency p99 per broker',
+]);
+
 async function influxQuery(
   url: string,
   db: string,
   q: string,
-): Promise<{ series?: { values: unknown[][] }[]; error?: string }> {
+): Promise<{ series?: InfluxSeries[]; error?: string }> {
   const res = await fetch(`${url}/query?db=${encodeURIComponent(db)}&q=${encodeURIComponent(q)}`);
   const body = (await res.json()) as {
-    results?: { series?: { values: unknown[][] }[]; error?: string }[];
+    results?: { series?: InfluxSeries[]; error?: string }[];
     error?: string;
   };
   return body.results?.[0] ?? { error: body.error ?? `HTTP ${res.status}` };
@@ -172,26 +187,69 @@ describe('dashboard queries on lab data', () => {
           expect(r.error, q.name).toBeUndefined();
         }
 
-      const vars = { cluster: 'lab', broker: '1', tenant: 'dash', group, topic };
+      const chosen: Record<string, string> = { cluster: 'lab', broker: '1', tenant: 'dash', group, topic };
+      const brokers = lab.brokers.map((b) => String(b.id)).sort();
       const checked: string[] = [];
       let variables = 0;
       for (const d of dashboards()) {
+        const multi = new Set((d.templating?.list ?? []).filter((v) => v.multi === true).map((v) => v.name));
+        // As the dashboard opens (multi-value variables on "All", the others on a chosen value), and with two
+        // values chosen in each multi-value variable, one of them matching nothing.
+        const states: { name: string; vars: Record<string, VariableValue> }[] = [
+          {
+            name: 'as opened',
+            vars: Object.fromEntries(
+              Object.entries(chosen).map(([k, v]) => [k, multi.has(k) ? '$__all' : v]),
+            ),
+          },
+          {
+            name: 'two values chosen',
+            vars: Object.fromEntries(
+              Object.entries(chosen).map(([k, v]) => [k, multi.has(k) ? [v, 'no-such-value'] : v]),
+            ),
+          },
+        ];
         for (const { what, query, variable } of queriesOf(d)) {
           expect(query, `${d.uid} / ${what}`).toContain('$timeFilter'); // bounded in time
-          const q = expandLikeGrafana(query, vars, d.time?.from ?? 'now-6h', 5);
-          const r = await influxQuery(lab.influx.url, database, q);
-          expect(r.error, `${d.uid} / ${what}: ${q}`).toBeUndefined();
-          if (variable !== undefined) {
-            // A variable's values hold the value the test chose.
-            expect(JSON.stringify(r.series ?? []), `${d.uid} ${what}`).toContain(
-              JSON.stringify(vars[variable as keyof typeof vars]),
-            );
-            variables += 1;
-            continue;
+          for (const state of states) {
+            const where = `${d.uid} / ${what} (${state.name})`;
+            const q = expandLikeGrafana(query, state.vars, d.time?.from ?? 'now-6h', 5);
+            const r = await influxQuery(lab.influx.url, database, q);
+            expect(r.error, `${where}: ${q}`).toBeUndefined();
+            if (variable !== undefined) {
+              // A variable's values hold the value the test chose.
+              expect(JSON.stringify(r.series ?? []), where).toContain(JSON.stringify(chosen[variable]));
+              continue;
+            }
+            const rows = (r.series ?? []).reduce((n, x) => n + x.values.length, 0);
+            expect(rows, `${where} returned no rows: ${q}`).toBeGreaterThan(0);
+            const tagged = (tag: string) =>
+              [
+                ...new Set(
+                  (r.series ?? []).flatMap((x) => (x.tags?.[tag] === undefined ? [] : [x.tags[tag]])),
+                ),
+              ].sort();
+            // Plausible series: per-broker panels have one series per broker of the lab, no other; a multi-value
+            // variable's panels hold only what it selects, and "All" holds the test's own.
+            const seen = tagged('broker');
+            expect(
+              seen.every((b) => brokers.includes(b)),
+              `${where}: brokers ${seen.join(',')}`,
+            ).toBe(true);
+            if (
+              state.name === 'as opened' &&
+              perBroker.has(`${d.uid}/${what.slice(0, what.lastIndexOf(' / '))}`)
+            )
+              expect(seen, where).toEqual(brokers);
+            for (const v of ['broker', 'group', 'topic', 'tenant'] as const) {
+              const values = tagged(v);
+              if (values.length === 0 || !multi.has(v)) continue;
+              if (state.name === 'as opened') expect(values, where).toContain(chosen[v]);
+              else expect(values, where).toEqual([chosen[v]]);
+            }
           }
-          const rows = (r.series ?? []).reduce((n, x) => n + x.values.length, 0);
-          expect(rows, `${d.uid} / ${what} returned no rows: ${q}`).toBeGreaterThan(0);
-          checked.push(`${d.uid}/${what}`);
+          if (variable !== undefined) variables += 1;
+          else checked.push(`${d.uid}/${what}`);
         }
       }
       console.log(`${checked.length} dashboard queries returned rows on lab data`);

@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectInflux, writeLineProtocol } from '../../collector/src/sink/influx.ts';
+import { startInfluxd, waitInfluxReady, writeInfluxConfig } from '../../lab/src/influxd.ts';
+import { freePorts } from '../../lab/src/ports.ts';
+import { endProcess } from '../../lab/src/process.ts';
+import { encodeLines } from '../../model/src/line-protocol.ts';
+import type { Sample } from '../../model/src/sample.ts';
+import { startAlerter } from '../src/main.ts';
+import { apiTestSetup } from './api-setup.ts';
+import type { RunningAlerter } from '../src/main.ts';
+import { tokenHash } from '../src/tenants-source.ts';
+
+// A tenant's view through the real API while other tenants have alerts of their own: a real influxd holding two
+// tenants' lagging groups, a real alerter over it with the pack as shipped and its window cache. Each tenant
+// token sees its own alerts and only those; the operator token sees both.
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+const operatorToken = 'op-secret-token-789';
+const shopToken = 'shop-token-012';
+const searchToken = 'search-token-345';
+
+interface ListedAlert {
+  rule: string;
+  owner: string;
+  labels: Record<string, string>;
+}
+
+describe("a tenant's alerts while another tenant has alerts", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-api-tenants-'));
+  let influxPid = 0;
+  let alerter: RunningAlerter;
+  let base = '';
+  const call = async (path: string, token: string) => {
+    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, body: (await res.json()) as { alerts: ListedAlert[] } };
+  };
+  const groupsOf = (alerts: ListedAlert[]) =>
+    [...new Set(alerts.filter((a) => a.rule.startsWith('Consumer')).map((a) => a.labels.group))].sort();
+
+  beforeAll(async () => {
+    const [http = 0, rpc = 0] = await freePorts(2);
+    influxPid = startInfluxd(dir, writeInfluxConfig(dir, http, rpc, {})).pid;
+    const url = `http://127.0.0.1:${http}`;
+    await waitInfluxReady(url, 15_000);
+    await connectInflux({ url, database: 'lookout' });
+    // Ten minutes of two tenants' groups 900 s behind and not catching up, as the collector writes them.
+    const now = Date.now();
+    const samples: Sample[] = [];
+    for (let t = now - 600_000; t <= now; t += 15_000)
+      for (const [group, tenant] of [
+        ['shop-orders', 'shop'],
+        ['search-indexer', 'search'],
+      ] as const)
+        samples.push({
+          measurement: 'consumer_group',
+          tags: { cluster: 'lab', group, tenant },
+          timeMs: t,
+          fields: { lag_seconds_max: 900, lag_messages_sum: 50_000, members: 1, partitions: 3 },
+        });
+    expect(await writeLineProtocol({ url, database: 'lookout' }, encodeLines(samples).body)).toEqual({
+      ok: true,
+    });
+
+    const tenantsFile = join(dir, 'tenants.yaml');
+    writeFileSync(
+      tenantsFile,
+      `tenants:
+  - name: shop
+    contacts: [shop@example.com]
+    groups: [shop-*]
+    api_token_sha256: ${tokenHash(shopToken)}
+  - name: search
+    contacts: [search@example.com]
+    groups: [search-*]
+    api_token_sha256: ${tokenHash(searchToken)}
+`,
+    );
+    const setup = apiTestSetup({
+      influx: { url, database: 'lookout', timeout: 5_000 },
+      tenantsFile,
+      dir,
+      windowCache: true,
+      operatorToken,
+    });
+    alerter = await startAlerter(setup, pino({ level: 'silent' }));
+    base = `http://127.0.0.1:${(alerter.server.address() as AddressInfo).port}`;
+    for (let i = 0; i < 100; i += 1) {
+      const all = await call('/api/alerts', operatorToken);
+      if (groupsOf(all.body.alerts).length === 2) break;
+      await sleep(200);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await alerter?.stop();
+    if (influxPid > 0) await endProcess(influxPid, dir, 5_000);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the operator sees both tenants; each tenant token only its own, by every path', async () => {
+    const all = await call('/api/alerts', operatorToken);
+    expect(groupsOf(all.body.alerts)).toEqual(['search-indexer', 'shop-orders']);
+    expect(all.body.alerts.find((a) => a.labels.group === 'shop-orders')).toMatchObject({
+      rule: 'ConsumerLagHigh',
+      owner: 'shop',
+    });
+
+    for (const [tenant, token, group] of [
+      ['shop', shopToken, 'shop-orders'],
+      ['search', searchToken, 'search-indexer'],
+    ] as const) {
+      const own = await call('/api/alerts', token);
+      expect(own.status).toBe(200);
+      expect(groupsOf(own.body.alerts)).toEqual([group]);
+      // Nothing of another tenant's and nothing operators-only (the alerter's own alerts have no owner).
+      expect(own.body.alerts.every((a) => a.owner === tenant)).toBe(true);
+      const byPath = await call(`/api/tenants/${tenant}/alerts`, token);
+      expect(byPath.body.alerts).toEqual(own.body.alerts);
+      const other = tenant === 'shop' ? 'search' : 'shop';
+      expect(
+        (
+          await fetch(`${base}/api/tenants/${other}/alerts`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (await fetch(`${base}/api/alerts?tenant=${other}`, { headers: { authorization: `Bearer ${token}` } }))
+          .status,
+      ).toBe(403);
+    }
+  });
+});
