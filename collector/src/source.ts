@@ -9,6 +9,8 @@ export interface Collected {
   errorCount: number;
   /** The first of those errors, for the scrape record. */
   firstError?: string;
+  /** What the source read differently from asked on this target (e.g. an older request), for the scrape record. */
+  note?: string;
 }
 
 /** One target of one kind: `collect(nowMs)` reads it once. It may throw; `runSource` turns that into `up` 0. */
@@ -59,7 +61,11 @@ export async function runSource(
     const scrape: Sample = {
       measurement: 'scrape',
       tags,
-      fields: got.firstError === undefined ? fields : { ...fields, error: got.firstError },
+      fields: {
+        ...fields,
+        ...(got.firstError === undefined ? {} : { error: got.firstError }),
+        ...(got.note === undefined ? {} : { note: got.note }),
+      },
       timeMs: nowMs,
     };
     return [...got.samples, scrape];

@@ -9,6 +9,7 @@ const snap: LagSnapshot = {
   groups: [
     {
       group: 'billing',
+      protocol: 'classic',
       state: 'Empty',
       members: 0,
       committed: [
@@ -29,9 +30,16 @@ const snap: LagSnapshot = {
   groupsComplete: true,
   rpcs: noRpcs(),
   errors: [],
+  notes: [],
 };
 
-const group = snap.groups[0] ?? { group: '', state: '', members: 0, committed: [] };
+const group = snap.groups[0] ?? {
+  group: '',
+  protocol: 'classic' as const,
+  state: '',
+  members: 0,
+  committed: [],
+};
 const samples = (s: LagSnapshot) => lagSamples('c1', s, 7, () => '');
 
 describe('lagSamples', () => {
@@ -57,7 +65,7 @@ describe('lagSamples', () => {
     const group = samples.find((s) => s.measurement === 'consumer_group');
     expect(group).toEqual({
       measurement: 'consumer_group',
-      tags: { cluster: 'c1', group: 'billing', tenant: 'payments' },
+      tags: { cluster: 'c1', group: 'billing', tenant: 'payments', protocol: 'classic' },
       fields: {
         offsets_age_s: 0,
         state: 'Empty',
@@ -106,6 +114,7 @@ describe('lagSamples', () => {
       groups: [
         {
           group: 'g',
+          protocol: 'classic',
           state: 'Stable',
           members: 1,
           committed: [{ topic: 'clicks', partition: 0, offset: 9 }],

@@ -6,6 +6,7 @@ import { LastSeenGroups } from '../src/last-seen-groups.ts';
 const snap = (groups: string[], groupsComplete: boolean): LagSnapshot => ({
   groups: groups.map((group) => ({
     group,
+    protocol: 'classic',
     state: 'Stable',
     members: 1,
     committed: [{ topic: 't', partition: 0, offset: 5 }],
@@ -15,6 +16,7 @@ const snap = (groups: string[], groupsComplete: boolean): LagSnapshot => ({
   leaders: new Map(),
   rpcs: noRpcs(),
   errors: [],
+  notes: [],
 });
 
 describe('LastSeenGroups', () => {

@@ -6,7 +6,7 @@ import { ruleThreshold } from './thresholds.ts';
 
 /**
  * Consumer lag (`lookout-consumers`): tenant → group → topic; lag in messages and in seconds (with the method
- * that dated it), state, members, retention risk. The rule pack's consumer alerts link here.
+ * that dated it), protocol, state, members and who holds each partition, retention risk. The rule pack's consumer alerts link here.
  */
 export function consumersDashboard(): dashboard.DashboardBuilder {
   return lookoutDashboard('Consumer lag', 'lookout-consumers', 'now-6h', 'consumers')
@@ -45,23 +45,38 @@ export function consumersDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       tablePanel(
-        'Groups: state, members, lag, lost',
+        'Groups: protocol, state, members, assignment, lag, lost',
         metric('consumer_group', 'state')
           .within('cluster', 'tenant', 'group')
           .whole()
-          .columns('members', 'partitions', 'lag_messages_sum', 'lag_seconds_max', 'lost_messages_sum')
-          .groupBy('tenant', 'group')
+          .columns(
+            'members',
+            'assigned_partitions',
+            'rebalancing',
+            'partitions',
+            'lag_messages_sum',
+            'lag_seconds_max',
+            'lost_messages_sum',
+          )
+          .groupBy('tenant', 'group', 'protocol')
           .asTable(),
       ),
     )
     .withPanel(
       tablePanel(
-        'Partitions: lag and how its seconds were dated',
+        'Partitions: lag, how its seconds were dated, the member holding it',
         metric('consumer_lag', 'lag_messages')
           .within('cluster', 'tenant', 'group')
           .whereVariable('topic', 'topic')
           .whole()
-          .columns('lag_seconds', 'lag_method', 'committed_offset', 'log_end_offset')
+          .columns(
+            'lag_seconds',
+            'lag_method',
+            'committed_offset',
+            'log_end_offset',
+            'client_id',
+            'client_host',
+          )
           .groupBy('group', 'topic', 'partition')
           .asTable(),
       ),

@@ -257,6 +257,16 @@ export const catalog = {
         'bool',
         '1 if the group has committed an offset for the partition, else 0.',
       ),
+      client_id: gauge(
+        'string',
+        'text',
+        'The client id of the member holding the partition now (absent when no member holds it).',
+      ),
+      client_host: gauge(
+        'string',
+        'text',
+        'The host of the member holding the partition now (absent when none).',
+      ),
       lag_seconds: gauge(
         'float',
         's',
@@ -366,11 +376,31 @@ export const catalog = {
     },
   },
   consumer_group: {
-    help: 'Each consumer group, with its lag summed and maxed over its partitions. Groups with no members stay while they have committed offsets.',
-    tags: ['cluster', 'group', 'tenant'],
+    help: 'Each consumer group, with its lag summed and maxed over its partitions, described by its own protocol (classic groups by DescribeGroups, new-protocol consumer groups by ConsumerGroupDescribe). Groups with no members stay while they have committed offsets.',
+    tags: ['cluster', 'group', 'tenant', 'protocol'],
     fields: {
-      state: gauge('string', 'state', 'Stable, Empty, PreparingRebalance, CompletingRebalance, Dead.'),
+      state: gauge(
+        'string',
+        'state',
+        'Classic groups: Stable, Empty, PreparingRebalance, CompletingRebalance, Dead; consumer-protocol groups: Stable, Empty, Assigning, Reconciling, NotReady, Dead.',
+      ),
       members: gauge('integer', 'members', 'Members of the group.'),
+      assigned_partitions: gauge('integer', 'partitions', 'Partitions assigned to its members now.'),
+      rebalancing: gauge(
+        'integer',
+        'bool',
+        '1 while a rebalance is in progress: classic PreparingRebalance or CompletingRebalance; consumer protocol, a group epoch ahead of its assignment epoch or a member not yet holding its target assignment.',
+      ),
+      group_epoch: gauge(
+        'integer',
+        'epoch',
+        'Consumer protocol: the group epoch (absent for classic groups).',
+      ),
+      assignment_epoch: gauge(
+        'integer',
+        'epoch',
+        'Consumer protocol: the epoch of the target assignment (absent for classic groups).',
+      ),
       offsets_age_s: gauge(
         'float',
         's',
@@ -456,6 +486,11 @@ export const catalog = {
       kept: gauge('integer', 'samples', 'Catalog samples kept from them.'),
       errors: gauge('integer', 'errors', 'Malformed lines or failed entries in this scrape.'),
       error: gauge('string', 'text', 'The first error of a failed scrape (never a secret).'),
+      note: gauge(
+        'string',
+        'text',
+        'What the source read differently from asked, e.g. an older request on an older broker (absent when nothing).',
+      ),
     },
   },
 } as const satisfies Record<string, MeasurementSpec>;

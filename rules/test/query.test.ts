@@ -23,7 +23,7 @@ describe('influxql', () => {
       600_000,
     );
     expect(influxql(q)).toBe(
-      `SELECT last("lag_messages_sum") AS "lag_messages_sum" FROM "consumer_group" WHERE time > 0 AND time <= 600000000000 AND "group" = 'it\\'s' AND "tenant" =~ /^pay\\// AND "cluster" != 'x' GROUP BY time(60000ms), "cluster", "group", "tenant" fill(none)`,
+      `SELECT last("lag_messages_sum") AS "lag_messages_sum" FROM "consumer_group" WHERE time > 0 AND time <= 600000000000 AND "group" = 'it\\'s' AND "tenant" =~ /^pay\\// AND "cluster" != 'x' GROUP BY time(60000ms), "cluster", "group", "tenant", "protocol" fill(none)`,
     );
   });
 });

@@ -14,6 +14,8 @@ registerCodecs();
 /** The requests a direct broker connection is used for. */
 export interface DirectBroker {
   nodeId: number;
+  /** The highest version of a request this broker answers (its ApiVersions), undefined when it has none. */
+  maxVersion(apiKey: number): number | undefined;
   /** Sends a request object (kafkajs's protocol shape: apiKey, apiVersion, encode; decode, parse). */
   send(request: unknown): Promise<unknown>;
   /** ListOffsets at the negotiated version; `timestamp` -1 is the log end, -2 the log start. */
@@ -50,7 +52,7 @@ export interface DirectBroker {
       groupId: string;
       state: string;
       protocolType: string;
-      members: { memberId: string; memberAssignment: Buffer }[];
+      members: { memberId: string; clientId: string; clientHost: string; memberAssignment: Buffer }[];
     }[];
   }>;
   /** ListGroups at the negotiated version: the groups this broker coordinates. */
@@ -86,6 +88,7 @@ export interface DirectBroker {
 
 interface KafkaJsBroker {
   connect(): Promise<void>;
+  versions?: Record<number, { minVersion: number; maxVersion: number } | undefined>;
   disconnect(): Promise<void>;
   connectionPool: { send(request: unknown): Promise<unknown> };
   listOffsets: DirectBroker['listOffsets'];
@@ -155,6 +158,7 @@ export function directPool(endpoint: KafkaEndpoint): DirectPool {
     await raw.connect();
     const direct: DirectBroker = {
       nodeId: b.nodeId,
+      maxVersion: (apiKey) => raw.versions?.[apiKey]?.maxVersion,
       send: (request) => raw.connectionPool.send({ ...(request as object), requestTimeout }),
       listOffsets: (args) => raw.listOffsets(args),
       fetch: (args) => raw.fetch(args),

@@ -1,5 +1,7 @@
 import type { BrokerAddress } from './brokers.ts';
 import { memberAssignment } from './client.ts';
+import { describeConsumerGroups, describesConsumerGroups, listGroups } from './group-protocols.ts';
+import type { ConsumerGroupDescription, GroupProtocol } from './group-protocols.ts';
 import { fetchGroupOffsets, findCoordinators } from './groups.ts';
 import { readMetadata } from './metadata.ts';
 import type { KafkaSession } from './session.ts';
@@ -10,16 +12,37 @@ import type { KafkaSession } from './session.ts';
  */
 export interface GroupOffsets {
   group: string;
+  /** The protocol the group runs: classic (DescribeGroups) or consumer (KIP-848, ConsumerGroupDescribe). */
+  protocol: GroupProtocol;
   state: string;
   members: number;
-  committed: { topic: string; partition: number; offset: number }[];
+  /** Partitions its members hold now. */
+  assignedPartitions?: number;
+  /** A rebalance in progress (classic: Preparing/CompletingRebalance; consumer: epochs or assignments apart). */
+  rebalancing?: boolean;
+  /** Consumer protocol: the group epoch and the target assignment's epoch. */
+  epochs?: { group: number; assignment: number };
+  /** Offset -1: assigned, nothing committed. `holder`: the member holding the partition now. */
+  committed: {
+    topic: string;
+    partition: number;
+    offset: number;
+    holder?: { clientId: string; clientHost: string };
+  }[];
   /** Set when the group's coordinator could not be asked: its offsets are the last read, at this time. */
   carriedSinceMs?: number;
 }
 
 /** Requests one lag read took, by type. */
 export type LagRpcs = Record<
-  'listGroups' | 'findCoordinator' | 'describeGroups' | 'offsetFetch' | 'metadata' | 'listOffsets' | 'fetch',
+  | 'listGroups'
+  | 'findCoordinator'
+  | 'describeGroups'
+  | 'consumerGroupDescribe'
+  | 'offsetFetch'
+  | 'metadata'
+  | 'listOffsets'
+  | 'fetch',
   number
 >;
 
@@ -28,6 +51,7 @@ export const noRpcs = (): LagRpcs => ({
   listGroups: 0,
   findCoordinator: 0,
   describeGroups: 0,
+  consumerGroupDescribe: 0,
   offsetFetch: 0,
   metadata: 0,
   listOffsets: 0,
@@ -45,69 +69,133 @@ export interface LagSnapshot {
   groupsComplete: boolean;
   rpcs: LagRpcs;
   errors: string[];
+  /** What was read differently from asked (older brokers, group types not read), for the scrape record. */
+  notes: string[];
 }
 
 /** The key of a partition in `LagSnapshot.logs`. */
 export const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
-/** Committed offsets plus, at -1, the partitions members were assigned but have not committed. */
+/** Partitions a member holds, and who it is. */
+interface Holding {
+  clientId: string;
+  clientHost: string;
+  topics: { topic: string; partitions: number[] }[];
+}
+
+/**
+ * Committed offsets plus, at -1, the partitions members were assigned but have not committed; each partition a
+ * member holds names it. Also the count of partitions held.
+ */
 function withAssigned(
-  committed: GroupOffsets['committed'],
-  assignments: readonly Buffer[],
-): GroupOffsets['committed'] {
+  committed: readonly { topic: string; partition: number; offset: number }[],
+  holdings: readonly Holding[],
+): { committed: GroupOffsets['committed']; assigned: number } {
+  const holders = new Map<string, { clientId: string; clientHost: string }>();
+  for (const h of holdings)
+    for (const { topic, partitions } of h.topics)
+      for (const partition of partitions)
+        holders.set(partitionKey(topic, partition), { clientId: h.clientId, clientHost: h.clientHost });
+  const out: GroupOffsets['committed'] = committed.map((c) => {
+    const holder = holders.get(partitionKey(c.topic, c.partition));
+    return holder === undefined ? { ...c } : { ...c, holder };
+  });
   const seen = new Set(committed.map((c) => partitionKey(c.topic, c.partition)));
-  const out = [...committed];
-  for (const blob of assignments) {
-    for (const [topic, partitions] of Object.entries(memberAssignment(blob))) {
-      for (const partition of partitions) {
-        const key = partitionKey(topic, partition);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push({ topic, partition, offset: -1 });
-      }
-    }
+  for (const [key, holder] of holders) {
+    if (seen.has(key)) continue;
+    const at = key.lastIndexOf('\u0000');
+    out.push({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset: -1, holder });
   }
-  return out;
+  return { committed: out, assigned: holders.size };
+}
+
+const classicRebalancing = new Set(['PreparingRebalance', 'CompletingRebalance']);
+
+const sameAssignment = (
+  a: readonly { topic: string; partitions: number[] }[],
+  b: readonly { topic: string; partitions: number[] }[],
+): boolean => {
+  const flat = (x: typeof a) =>
+    x
+      .flatMap((t) => t.partitions.map((p) => `${t.topic}:${p}`))
+      .sort()
+      .join(',');
+  return flat(a) === flat(b);
+};
+
+/** A new-protocol group's record from its ConsumerGroupDescribe answer and its commits. */
+function consumerGroup(
+  d: ConsumerGroupDescription,
+  committed: readonly { topic: string; partition: number; offset: number }[],
+): GroupOffsets {
+  const held = withAssigned(
+    committed,
+    d.members.map((m) => ({ clientId: m.clientId, clientHost: m.clientHost, topics: m.assigned })),
+  );
+  return {
+    group: d.groupId,
+    protocol: 'consumer',
+    state: d.state,
+    members: d.members.length,
+    assignedPartitions: held.assigned,
+    rebalancing:
+      d.groupEpoch !== d.assignmentEpoch || d.members.some((m) => !sameAssignment(m.assigned, m.target)),
+    epochs: { group: d.groupEpoch, assignment: d.assignmentEpoch },
+    committed: held.committed,
+  };
 }
 
 /** Splits `items` into runs of at most `size`. */
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-/** Groups per DescribeGroups or OffsetFetch request. */
+/** Groups per DescribeGroups, ConsumerGroupDescribe or OffsetFetch request. */
 const GROUPS_PER_REQUEST = 500;
 
 /**
- * Every consumer group's state, members' assignments and committed offsets: ListGroups on every broker,
- * one FindCoordinator for all groups, then per coordinator DescribeGroups and OffsetFetch for its groups in
- * batches. A broker that fails loses its own groups only (in `errors`).
+ * Every consumer group's state, members' assignments and committed offsets: ListGroups (v5, typed) on every
+ * broker, one FindCoordinator for all groups, then per coordinator, in batches, each group described by its own
+ * protocol (DescribeGroups for classic groups, ConsumerGroupDescribe for new-protocol ones) and OffsetFetch for
+ * all. A broker that fails loses its own groups only (in `errors`).
  */
 async function readGroups(
   session: KafkaSession,
   brokers: readonly BrokerAddress[],
   rpcs: LagRpcs,
   errors: string[],
+  notes: string[],
 ): Promise<GroupOffsets[]> {
   const listed = await session.eachBroker(brokers, (b) => {
     rpcs.listGroups += 1;
-    return b.listGroups();
+    return listGroups(b);
   });
-  const ids = new Set<string>();
+  const protocols = new Map<string, GroupProtocol>();
+  const unread = { share: 0, streams: 0 };
+  let untyped = 0;
   listed.forEach((r, i) => {
     if (r.status === 'rejected') {
       errors.push(`ListGroups on broker ${brokers[i]?.nodeId}: ${(r.reason as Error).message}`);
       return;
     }
+    if (!r.value.typed) untyped += 1;
     for (const g of r.value.groups) {
-      if (g.protocolType === 'consumer' || g.protocolType === '') ids.add(g.groupId);
+      if (g.protocol === 'share' || g.protocol === 'streams') unread[g.protocol] += 1;
+      else if (g.protocol === 'consumer' || g.protocolType === 'consumer' || g.protocolType === '')
+        protocols.set(g.groupId, g.protocol);
     }
   });
-  if (ids.size === 0) return [];
+  if (untyped > 0)
+    notes.push(
+      `ListGroups below v5 on ${untyped} broker(s): groups read as classic (no new consumer protocol)`,
+    );
+  if (unread.share + unread.streams > 0)
+    notes.push(`not read: ${unread.share} share group(s), ${unread.streams} streams group(s)`);
+  if (protocols.size === 0) return [];
   let found: Awaited<ReturnType<typeof findCoordinators>> | undefined;
   for (const b of brokers.filter((_, i) => listed[i]?.status === 'fulfilled')) {
     const r = await session.onBroker(b, (broker) => {
       rpcs.findCoordinator += 1;
-      return findCoordinators(broker, [...ids]);
+      return findCoordinators(broker, [...protocols.keys()]);
     });
     if (r.status === 'fulfilled') {
       found = r.value;
@@ -126,40 +214,70 @@ async function readGroups(
   await Promise.all(
     [...byCoordinator.values()].map(async ({ address, groups }) => {
       const r = await session.onBroker(address, async (broker) => {
-        const described = [];
+        const classic = [];
+        const consumer: ConsumerGroupDescription[] = [];
         const commits = [];
+        const newProtocol = groups.filter((g) => protocols.get(g) === 'consumer');
+        if (newProtocol.length > 0 && !describesConsumerGroups(broker))
+          throw new Error('lists consumer-protocol groups but does not answer ConsumerGroupDescribe');
         for (const batch of chunks(groups, GROUPS_PER_REQUEST)) {
-          rpcs.describeGroups += 1;
+          const old = batch.filter((g) => protocols.get(g) !== 'consumer');
+          const young = batch.filter((g) => protocols.get(g) === 'consumer');
           rpcs.offsetFetch += 1;
-          const [d, c] = await Promise.all([
-            broker.describeGroups({ groupIds: batch }),
+          if (old.length > 0) rpcs.describeGroups += 1;
+          if (young.length > 0) rpcs.consumerGroupDescribe += 1;
+          const [d, n, c] = await Promise.all([
+            old.length > 0 ? broker.describeGroups({ groupIds: old }) : { groups: [] },
+            describeConsumerGroups(broker, young),
             fetchGroupOffsets(broker, batch),
           ]);
-          described.push(...d.groups);
+          classic.push(...d.groups);
+          consumer.push(...n);
           commits.push(...c);
         }
-        return { described, commits };
+        return { classic, consumer, commits };
       });
       if (r.status === 'rejected') {
         errors.push(`groups on coordinator ${address.nodeId}: ${(r.reason as Error).message}`);
         return;
       }
       const committedOf = new Map(r.value.commits.map((c) => [c.group, c]));
-      for (const g of r.value.described) {
+      for (const g of r.value.classic) {
         const c = committedOf.get(g.groupId);
         if (g.errorCode !== 0 || c === undefined || c.errorCode !== 0) {
           errors.push(`group ${g.groupId}: error ${g.errorCode || c?.errorCode}`);
           continue;
         }
+        const held = withAssigned(
+          c.committed,
+          g.members.map((m) => ({
+            clientId: m.clientId,
+            clientHost: m.clientHost,
+            topics: Object.entries(memberAssignment(m.memberAssignment)).map(([topic, partitions]) => ({
+              topic,
+              partitions,
+            })),
+          })),
+        );
         out.push({
           group: g.groupId,
+          protocol: 'classic',
           state: g.state,
           members: g.members.length,
-          committed: withAssigned(
-            c.committed,
-            g.members.map((m) => m.memberAssignment),
-          ),
+          assignedPartitions: held.assigned,
+          rebalancing: classicRebalancing.has(g.state),
+          committed: held.committed,
         });
+      }
+      for (const g of r.value.consumer) {
+        const c = committedOf.get(g.groupId);
+        if (g.errorCode !== 0 || c === undefined || c.errorCode !== 0) {
+          errors.push(
+            `group ${g.groupId}: error ${g.errorCode || c?.errorCode}${g.errorMessage ? ` (${g.errorMessage})` : ''}`,
+          );
+          continue;
+        }
+        out.push(consumerGroup(g, c.committed));
       }
     }),
   );
@@ -174,6 +292,7 @@ async function readGroups(
 export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapshot> {
   const rpcs = noRpcs();
   const errors: string[] = [];
+  const notes: string[] = [];
   // One Metadata request: the brokers, and the leaders of every topic's partitions (produce rates come from
   // the same log-end offsets, so all topics, not only those with commits).
   const metadata = await session.onAnyBroker((b) => {
@@ -181,7 +300,7 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
     return readMetadata(b);
   });
   const { brokers } = metadata;
-  const groups = await readGroups(session, brokers, rpcs, errors);
+  const groups = await readGroups(session, brokers, rpcs, errors, notes);
   const groupsComplete = errors.length === 0;
   const owned = new Map<number, { topic: string; partition: number }[]>();
   for (const p of metadata.partitions) {
@@ -235,5 +354,5 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
       errors.push(`ListOffsets on broker ${targets[i]?.nodeId}: ${(r.reason as Error).message}`);
     }
   });
-  return { groups, groupsComplete, logs, leaders, rpcs, errors };
+  return { groups, groupsComplete, logs, leaders, rpcs, errors, notes };
 }

@@ -99,11 +99,20 @@ export function lagSamples(
       // as a rewind of its group.
       if (c.offset >= 0) committedSum += c.offset;
       if (log === undefined) continue; // leader unknown this cycle: no figure rather than a wrong one
+      const holder: Record<string, string> =
+        c.holder === undefined ? {} : { client_id: c.holder.clientId, client_host: c.holder.clientHost };
       if (c.offset < 0) {
+        // Assigned to a member, never committed: reported with the log it would read from (its start or its end,
+        // as the consumer's auto.offset.reset decides), not dropped.
         out.push({
           measurement: 'consumer_lag',
           tags,
-          fields: { has_commit: 0, log_end_offset: log.end, log_start_offset: log.start },
+          fields: {
+            has_commit: 0,
+            log_end_offset: log.end,
+            log_start_offset: log.start,
+            ...holder,
+          },
           timeMs,
         });
         continue;
@@ -138,6 +147,7 @@ export function lagSamples(
           lost_messages: lostHere,
           has_commit: 1,
           ...seconds,
+          ...holder,
         },
         timeMs,
       });
@@ -158,11 +168,16 @@ export function lagSamples(
     }
     out.push({
       measurement: 'consumer_group',
-      tags: { cluster, group: g.group, tenant },
+      tags: { cluster, group: g.group, tenant, protocol: g.protocol },
       fields: {
         offsets_age_s: (g.carriedSinceMs === undefined ? 0 : timeMs - g.carriedSinceMs) / 1000,
         state: g.state,
         members: g.members,
+        ...(g.assignedPartitions === undefined ? {} : { assigned_partitions: g.assignedPartitions }),
+        ...(g.rebalancing === undefined ? {} : { rebalancing: g.rebalancing ? 1 : 0 }),
+        ...(g.epochs === undefined
+          ? {}
+          : { group_epoch: g.epochs.group, assignment_epoch: g.epochs.assignment }),
         partitions,
         lag_messages_sum: sum,
         lag_messages_max: max,
@@ -270,6 +285,7 @@ export function consumerLagSource(
         exposed: snap.groups.length,
         errorCount: snap.errors.length,
         ...(first === undefined ? {} : { firstError: first }),
+        ...(snap.notes.length === 0 ? {} : { note: snap.notes.join('; ') }),
       };
     },
   };
