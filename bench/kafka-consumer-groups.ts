@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { ensureKafkaJars } from '../lab/src/jars.ts';
-import { labResources } from '../lab/src/paths.ts';
+import { startKafkaTool } from '../lab/src/kafka-tools.ts';
 import type { LabState } from '../lab/src/state.ts';
 import { bootstrapOf } from '../lab/src/state.ts';
 
@@ -14,20 +12,14 @@ export async function runKafkaConsumerGroups(
   lab: LabState,
   say: (line: string) => void,
 ): Promise<{ ms: number; lagByGroup: Map<string, number> }> {
-  const jars = await ensureKafkaJars(say);
-  const args = [
-    '-Xmx512m',
-    `-Dlog4j2.configurationFile=file:${join(labResources, 'log4j2.properties')}`,
-    '-cp',
-    jars.classpath,
-    'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
-    '--bootstrap-server',
-    bootstrapOf(lab).join(','),
-    '--describe',
-    '--all-groups',
-  ];
+  await ensureKafkaJars(say); // reports the first download's progress
   const started = Date.now();
-  const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = await startKafkaTool(
+    'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+    ['--bootstrap-server', bootstrapOf(lab).join(','), '--describe', '--all-groups'],
+    512,
+  );
+  child.stdin.end();
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));

@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readMetadata } from '../../collector/src/kafka/metadata.ts';
 import { readRecordTimes } from '../../collector/src/kafka/record-times.ts';
-import { ensureKafkaJars } from '../../lab/src/jars.ts';
-import { labResources } from '../../lab/src/paths.ts';
+import { startKafkaTool } from '../../lab/src/kafka-tools.ts';
 import { bootstrapOf } from '../../lab/src/state.ts';
 import { currentLab, labKafka, uniqueName, withLabSession } from '../lab/lab.ts';
 
@@ -13,27 +10,18 @@ import { currentLab, labKafka, uniqueName, withLabSession } from '../lab/lab.ts'
 const codecs = ['gzip', 'snappy', 'lz4', 'zstd'] as const;
 
 async function produceWithJava(topic: string, codec: string, lines: number): Promise<void> {
-  const jars = await ensureKafkaJars(() => undefined);
-  const child = spawn(
-    'java',
-    [
-      '-Xmx256m',
-      `-Dlog4j2.configurationFile=file:${join(labResources, 'log4j2.properties')}`,
-      '-cp',
-      jars.classpath,
-      'org.apache.kafka.tools.ConsoleProducer',
-      '--bootstrap-server',
-      bootstrapOf(currentLab()).join(','),
-      '--topic',
-      topic,
-      '--compression-codec',
-      codec,
-      '--producer-property',
-      'linger.ms=50',
-    ],
-    { stdio: ['pipe', 'ignore', 'pipe'] },
-  );
+  const child = await startKafkaTool('org.apache.kafka.tools.ConsoleProducer', [
+    '--bootstrap-server',
+    bootstrapOf(currentLab()).join(','),
+    '--topic',
+    topic,
+    '--compression-codec',
+    codec,
+    '--producer-property',
+    'linger.ms=50',
+  ]);
   let err = '';
+  child.stdout.resume();
   child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
   for (let i = 0; i < lines; i += 1) child.stdin.write(`record ${i} ${'x'.repeat(200)}\n`);
   child.stdin.end();

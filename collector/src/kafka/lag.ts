@@ -91,21 +91,25 @@ function withAssigned(
   committed: readonly { topic: string; partition: number; offset: number }[],
   holdings: readonly Holding[],
 ): { committed: GroupOffsets['committed']; assigned: number } {
-  const holders = new Map<string, { clientId: string; clientHost: string }>();
+  const holders = new Map<
+    string,
+    { topic: string; partition: number; holder: { clientId: string; clientHost: string } }
+  >();
   for (const h of holdings)
     for (const { topic, partitions } of h.topics)
       for (const partition of partitions)
-        holders.set(partitionKey(topic, partition), { clientId: h.clientId, clientHost: h.clientHost });
+        holders.set(partitionKey(topic, partition), {
+          topic,
+          partition,
+          holder: { clientId: h.clientId, clientHost: h.clientHost },
+        });
   const out: GroupOffsets['committed'] = committed.map((c) => {
-    const holder = holders.get(partitionKey(c.topic, c.partition));
-    return holder === undefined ? { ...c } : { ...c, holder };
+    const held = holders.get(partitionKey(c.topic, c.partition));
+    return held === undefined ? { ...c } : { ...c, holder: held.holder };
   });
   const seen = new Set(committed.map((c) => partitionKey(c.topic, c.partition)));
-  for (const [key, holder] of holders) {
-    if (seen.has(key)) continue;
-    const at = key.lastIndexOf('\u0000');
-    out.push({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset: -1, holder });
-  }
+  for (const [key, { topic, partition, holder }] of holders)
+    if (!seen.has(key)) out.push({ topic, partition, offset: -1, holder });
   return { committed: out, assigned: holders.size };
 }
 
