@@ -83,7 +83,8 @@ export function promRule(r: Rule): string {
   let expr = `(${conditionOf(r, by)})`;
   for (const c of r.and)
     expr += ` and on(${labelsOf(c, by).join(', ')}) (${conditionOf(c, labelsOf(c, by))})`;
-  for (const c of r.unless)
+  // Prometheus has no resolve condition: resolve_when goes in as `unless`, the nearest PromQL doing the same reads.
+  for (const c of [...r.unless, ...r.resolve_when])
     expr += ` unless on(${labelsOf(c, by).join(', ')}) (${conditionOf(c, labelsOf(c, by))})`;
   return [
     `      - alert: ${r.alert}`,

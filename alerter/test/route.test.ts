@@ -277,6 +277,32 @@ describe('the dispatcher', () => {
     ]);
   });
 
+  it('a broker back ends its incident at once, while what it caused stays hidden for the hold', () => {
+    const { d } = dispatcher();
+    const down = alert(
+      'KafkaBrokerDown',
+      { cluster: 'lab', broker: '2' },
+      { firedAt: noon, affected: [{ labels: { topic: 'shop.orders' }, value: 4 }] },
+    );
+    const shopLag = lag('shop-orders', { firedAt: noon });
+    const first = told(d, [down, shopLag], [], ownership, noon + 10_000);
+    expect(first.map((n) => [n.receiver, n.kind, n.status])).toEqual([
+      ['oncall', 'alerts', 'firing'],
+      ['tenants', 'incident', 'firing'],
+    ]);
+    // The broker is back; the tenant's lag (caused by the failover) is still firing, inside the hold.
+    const back = { ...down, phase: 'resolved' as const, resolvedAt: noon + 60_000 };
+    const resolved = told(d, [back, shopLag], [], ownership, noon + 61_000);
+    expect(resolved.map((n) => [n.receiver, n.kind, n.status, n.tenant ?? '']).sort()).toEqual([
+      ['oncall', 'alerts', 'resolved', ''],
+      ['tenants', 'incident', 'resolved', 'shop'],
+    ]);
+    expect(d.muted().get(shopLag.fingerprint)?.inhibitedBy?.alertname).toBe('KafkaBrokerDown');
+    // Still behind once the hold is over: now it is the tenant's own alert.
+    const later = told(d, [back, shopLag], [], ownership, noon + 61_000 + 121_000);
+    expect(later.map((n) => [n.kind, n.groupLabels.alertname])).toEqual([['alerts', 'ConsumerLagHigh']]);
+  });
+
   it('a pending broker-down inhibits too, and keeps inhibiting for its hold after it went away', () => {
     const { d } = dispatcher();
     const pending = alert(

@@ -103,7 +103,10 @@ export function stepRule(
   for (const instance of instances) {
     const d = describe(rule, instance);
     const prev = tracked.get(d.fingerprint);
-    const next: TrackedAlert = { ...d, ...stateOf(advance(prev, true, nowMs, timing)) };
+    const next: TrackedAlert = {
+      ...d,
+      ...stateOf(advance(prev, true, nowMs, timing, instance.cleared === true)),
+    };
     note(prev, next);
     alerts.set(d.fingerprint, next);
     changed.push(next);

@@ -14,6 +14,8 @@ export interface Instance {
   evidence: string[];
   /** The evidence rows behind `evidence`, largest first (at most 100): what an alert affects, by label. */
   affected?: EvidenceRow[];
+  /** A `resolve_when` condition holds: the fault is seen gone (the instance does not fire). */
+  cleared?: boolean;
 }
 
 /** One row of a rule's evidence block: the series' own labels (topic, log dir, …) and its value. */
@@ -223,6 +225,7 @@ interface RulePlan {
   absent?: Need;
   and: { c: Condition; need: Need; by: string[] }[];
   unless: { c: Condition; need: Need; by: string[] }[];
+  clear: { c: Condition; need: Need; by: string[] }[];
   context: { c: Condition; need: Need; by: string[] }[];
   evidence?: Need;
 }
@@ -248,6 +251,7 @@ function planRule(rule: Rule, nowMs: number): RulePlan {
         }),
     and: rule.and.map(side),
     unless: rule.unless.map(side),
+    clear: rule.resolve_when.map(side),
     context: rule.context.map((c) => side(asCondition(c))),
     ...(e === undefined
       ? {}
@@ -300,6 +304,7 @@ function evaluatePlanned(
     });
   const ands = sides(p.and);
   const unlesses = sides(p.unless);
+  const clears = sides(p.clear);
   const context = sides(p.context);
   const out: Instance[] = [];
   for (const [key, threshold] of held) {
@@ -323,11 +328,19 @@ function evaluatePlanned(
       if (v !== undefined && c.c.name !== undefined) named[c.c.name] = v.value;
     }
     if (rule.name !== undefined) named[rule.name] = main.value;
+    const cleared = clears.some((c) => c.held.has(c.same ? key : keyOf(main.labels, c.by)));
     const shown =
       p.evidence === undefined || rule.evidence === undefined
         ? { evidence: [] }
         : evidenceOf(rule.evidence, answers, p.evidence, main.labels);
-    out.push({ labels: main.labels, value: main.value, threshold, values: named, ...shown });
+    out.push({
+      labels: main.labels,
+      value: main.value,
+      threshold,
+      values: named,
+      ...shown,
+      ...(cleared ? { cleared } : {}),
+    });
   }
   return out;
 }
@@ -348,6 +361,7 @@ export async function evaluateRules(
     ...(p.absent === undefined ? [] : [p.absent]),
     ...p.and.map((s) => s.need),
     ...p.unless.map((s) => s.need),
+    ...p.clear.map((s) => s.need),
     ...p.context.map((s) => s.need),
     ...(p.evidence === undefined ? [] : [p.evidence]),
   ]);

@@ -25,10 +25,25 @@ const inactive: AlertState = { phase: 'inactive' };
 /**
  * The next state of an alert instance from the previous one and whether its conditions hold at `now`.
  * inactive → pending (held; `for` not yet served) → firing → resolved (stopped holding for `keep_firing_for`);
- * pending that stops holding goes back to inactive without ever firing. Pure: time is an argument.
+ * pending that stops holding goes back to inactive without ever firing. `cleared` (its `resolve_when` holds:
+ * the fault is seen gone though its window still holds) keeps it from firing: a firing one resolves as if it
+ * stopped holding, a resolved one stays resolved, a pending one waits. Pure: time is an argument.
  */
-export function advance(prev: AlertState | undefined, active: boolean, now: number, t: Timing): AlertState {
+export function advance(
+  prev: AlertState | undefined,
+  active: boolean,
+  now: number,
+  t: Timing,
+  cleared = false,
+): AlertState {
   const p = prev ?? inactive;
+  if (active && cleared) {
+    if (p.phase === 'firing') return advance(p, false, now, t);
+    if (p.phase === 'resolved') return p;
+    return p.phase === 'pending'
+      ? { ...p, lastActiveAt: now }
+      : { phase: 'pending', activeSince: now, lastActiveAt: now };
+  }
   if (active) {
     switch (p.phase) {
       case 'firing':

@@ -71,6 +71,9 @@ function checkRules(rules: readonly Omit<Rule, 'file' | 'line'>[]): Problem[] {
     const instanceBy = catalogMetric(r.metric) === undefined ? undefined : labelsOf(r);
     r.and.forEach((c, j) => out.push(...checkCondition(c, [...path, 'and', j], instanceBy)));
     r.unless.forEach((c, j) => out.push(...checkCondition(c, [...path, 'unless', j], instanceBy)));
+    r.resolve_when.forEach((c, j) =>
+      out.push(...checkCondition(c, [...path, 'resolve_when', j], instanceBy)),
+    );
     r.context.forEach((c, j) =>
       out.push(...checkCondition(asCondition(c), [...path, 'context', j], instanceBy)),
     );

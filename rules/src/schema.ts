@@ -106,6 +106,8 @@ export const ruleSchema = conditionSchema
     keep_firing_for: duration.default(0),
     and: z.array(conditionSchema).default([]),
     unless: z.array(conditionSchema).default([]),
+    /** Any holding says the fault is gone: a firing instance resolves at once, though its own (longer) window still holds. */
+    resolve_when: z.array(conditionSchema).default([]),
     context: z.array(contextSchema).default([]),
     evidence: evidence.optional(),
     labels: z.record(tagName, z.string()).default({}),

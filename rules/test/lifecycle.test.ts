@@ -99,4 +99,45 @@ describe('advance', () => {
   ])('%s', (_name, prev, active, now, timing, next) => {
     expect(advance(prev, active, now, timing)).toEqual(next);
   });
+
+  // Cleared: the rule's window still holds, its resolve_when says the fault is gone.
+  it.each<[string, AlertState | undefined, number, typeof t, AlertState]>([
+    [
+      'firing and cleared, no keep_firing_for → resolved at once',
+      { phase: 'firing', activeSince: 0, lastActiveAt: 60_000, firedAt: 60_000 },
+      75_000,
+      none,
+      { phase: 'resolved', activeSince: 0, lastActiveAt: 60_000, firedAt: 60_000, resolvedAt: 75_000 },
+    ],
+    [
+      'firing and cleared within keep_firing_for → still firing',
+      { phase: 'firing', activeSince: 0, lastActiveAt: 60_000, firedAt: 60_000 },
+      75_000,
+      t,
+      { phase: 'firing', activeSince: 0, lastActiveAt: 60_000, firedAt: 60_000 },
+    ],
+    [
+      'resolved and cleared, its window still holding → stays resolved (no new pending)',
+      { phase: 'resolved', activeSince: 0, firedAt: 60_000, resolvedAt: 90_000 },
+      120_000,
+      t,
+      { phase: 'resolved', activeSince: 0, firedAt: 60_000, resolvedAt: 90_000 },
+    ],
+    [
+      'pending, for served but cleared → waits, pending',
+      { phase: 'pending', activeSince: 0, lastActiveAt: 30_000 },
+      60_000,
+      t,
+      { phase: 'pending', activeSince: 0, lastActiveAt: 60_000 },
+    ],
+    [
+      'new and cleared, no for → pending, not firing',
+      undefined,
+      1_000,
+      none,
+      { phase: 'pending', activeSince: 1_000, lastActiveAt: 1_000 },
+    ],
+  ])('%s', (_name, prev, now, timing, next) => {
+    expect(advance(prev, true, now, timing, true)).toEqual(next);
+  });
 });

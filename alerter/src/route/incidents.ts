@@ -22,12 +22,17 @@ export function incidentGroups(
   const groups = new Map<string, Group>();
   const receiver = to.receiver;
   const bySource = new Map<string, { source: TrackedAlert; effects: TrackedAlert[] }>();
+  const now = new Map(alerts.map((a) => [a.fingerprint, a]));
   for (const a of alerts) {
     const i = inhibited.get(a.fingerprint);
     if (i === undefined || !inhibitor.isIncident(i.rule)) continue;
-    const entry = bySource.get(i.source.fingerprint) ?? { source: i.source, effects: [] };
+    // The source as it is now, not as the inhibitor last saw it: a broker back (or gone) is an incident over,
+    // and its tenants hear so at once, though its effects stay hidden for the rule's hold.
+    const source = now.get(i.source.fingerprint);
+    if (source === undefined) continue;
+    const entry = bySource.get(source.fingerprint) ?? { source, effects: [] };
     entry.effects.push(a);
-    bySource.set(i.source.fingerprint, entry);
+    bySource.set(source.fingerprint, entry);
   }
   for (const a of alerts)
     if (a.phase === 'firing' && !bySource.has(a.fingerprint) && inhibitor.isIncidentSource(a))
