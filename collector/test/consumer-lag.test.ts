@@ -31,6 +31,7 @@ const snap: LagSnapshot = {
   rpcs: noRpcs(),
   errors: [],
   notes: [],
+  transactions: new Map(),
 };
 
 const group = snap.groups[0] ?? {
@@ -177,6 +178,68 @@ describe('offsetSamples', () => {
     expect(topic(later, 'orders')).toEqual({ retained_messages: 148, messages_per_s: 6 }); // 3 × 20 / 10 s
     expect(topic(later, 'clicks')).toEqual({ retained_messages: 5, messages_per_s: 2 });
     expect(later.filter((s) => s.measurement === 'partition_offsets')).toHaveLength(4);
+  });
+});
+
+describe('transactions', () => {
+  // orders/0: a transaction open since offset 95 (its last stable offset) while the log grew to 100.
+  const txSnap: LagSnapshot = {
+    ...snap,
+    logs: new Map([...snap.logs, [partitionKey('orders', 0), { start: 0, end: 100, stable: 95 }]]),
+    transactions: new Map([
+      [partitionKey('orders', 0), { producerId: '4001', transactionalId: 'billing-1', lastWriteMs: 50_000 }],
+    ]),
+  };
+  const lagOf = (s: LagSnapshot, recordTime?: Parameters<typeof lagSamples>[5]) =>
+    lagSamples('c1', s, 60_000, () => '', undefined, recordTime).find(
+      (x) => x.measurement === 'consumer_lag' && x.tags.topic === 'orders' && x.tags.partition === '0',
+    )?.fields;
+
+  it('counts lag to the last stable offset: an open transaction is not its consumers’ delay', () => {
+    expect(lagOf(txSnap)).toMatchObject({ lag_messages: 5, log_end_offset: 100 });
+    expect(lagOf(snap)).toMatchObject({ lag_messages: 10 });
+  });
+
+  it('reads 0, not 1, for a read_committed consumer with only a commit marker left', () => {
+    // clicks/0 is at 5 with the log end at 6: the record at 5 is the last transaction's commit marker.
+    const marker: LagSnapshot = {
+      ...snap,
+      logs: new Map([...snap.logs, [partitionKey('clicks', 0), { start: 0, end: 6 }]]),
+    };
+    const clicks = (recordTime: Parameters<typeof lagSamples>[5]) =>
+      lagSamples('c1', marker, 60_000, () => '', new OffsetHistory(), recordTime).find(
+        (x) => x.measurement === 'consumer_lag' && x.tags.topic === 'clicks',
+      )?.fields;
+    expect(clicks(() => 'end')).toMatchObject({ lag_messages: 0, lag_seconds: 0, lag_method: 'exact' });
+    expect(clicks(() => 10_000)).toMatchObject({ lag_messages: 1, lag_seconds: 50, lag_method: 'exact' });
+  });
+
+  it('stores the last stable offset of every partition and the open transaction holding one back', () => {
+    const history = new OffsetHistory();
+    history.record(partitionKey('orders', 0), 90, 0);
+    history.record(partitionKey('orders', 0), 100, 20_000); // 95 arrived at about 10 s
+    const out = offsetSamples('c1', txSnap, 60_000, history);
+    const offsets = (topic: string, p: string) =>
+      out.find(
+        (x) => x.measurement === 'partition_offsets' && x.tags.topic === topic && x.tags.partition === p,
+      )?.fields;
+    expect(offsets('orders', '0')).toMatchObject({ last_stable_offset: 95, open_transaction_messages: 5 });
+    expect(offsets('orders', '1')).toMatchObject({ last_stable_offset: 50, open_transaction_messages: 0 });
+    const open = out.filter((x) => x.measurement === 'open_transaction');
+    expect(open).toEqual([
+      {
+        measurement: 'open_transaction',
+        tags: {
+          cluster: 'c1',
+          topic: 'orders',
+          partition: '0',
+          transactional_id: 'billing-1',
+          producer_id: '4001',
+        },
+        fields: { messages: 5, age_s: 50, last_write_s: 10 },
+        timeMs: 60_000,
+      },
+    ]);
   });
 });
 

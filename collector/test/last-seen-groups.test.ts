@@ -17,6 +17,7 @@ const snap = (groups: string[], groupsComplete: boolean): LagSnapshot => ({
   rpcs: noRpcs(),
   errors: [],
   notes: [],
+  transactions: new Map(),
 });
 
 describe('LastSeenGroups', () => {

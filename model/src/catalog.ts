@@ -245,7 +245,7 @@ export const catalog = {
       lag_messages: gauge(
         'integer',
         'messages',
-        'Messages left to read: log end − max(committed, log start).',
+        'Messages left to read: last stable offset (the log end unless a transaction is open) − max(committed, log start); 0 when only transaction markers are left.',
       ),
       lost_messages: gauge(
         'integer',
@@ -280,12 +280,39 @@ export const catalog = {
     },
   },
   partition_offsets: {
-    help: 'Every partition’s log start and end, from the admin API, with its produce rate from log-end deltas (independent of JMX).',
+    help: 'Every partition’s log start and end, from the admin API, with its produce rate from log-end deltas (independent of JMX), and the open transaction holding its last stable offset back, if any.',
     tags: ['cluster', 'topic', 'partition', 'tenant'],
     fields: {
       log_end_offset: gauge('integer', 'offset', 'The partition’s log-end offset (high watermark).'),
       log_start_offset: gauge('integer', 'offset', 'The partition’s log-start offset.'),
+      last_stable_offset: gauge(
+        'integer',
+        'offset',
+        'ListOffsets read_committed: where a read_committed consumer can read up to (the first offset of the oldest open transaction, else the log end).',
+      ),
+      open_transaction_messages: gauge(
+        'integer',
+        'messages',
+        'Log end − last stable offset: records behind an open transaction (0: none open).',
+      ),
       messages_per_s: gauge('float', 'messages/s', 'Log-end delta over the last two cycles, per second.'),
+    },
+  },
+  open_transaction: {
+    help: 'A transaction holding a partition’s last stable offset back (written only while one does): its producer (DescribeProducers on the leader) and transactional id (ListTransactions on the coordinators), how many records wait behind it and for how long.',
+    tags: ['cluster', 'topic', 'partition', 'tenant', 'transactional_id', 'producer_id'],
+    fields: {
+      messages: gauge(
+        'integer',
+        'messages',
+        'Log end − last stable offset: records behind the open transaction.',
+      ),
+      age_s: gauge(
+        'float',
+        's',
+        'How long ago the log end passed the last stable offset, by the log-end history: how long the transaction has been open.',
+      ),
+      last_write_s: gauge('float', 's', 'Seconds since its producer last wrote to the partition.'),
     },
   },
   topic_offsets: {

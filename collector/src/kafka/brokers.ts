@@ -41,7 +41,14 @@ export interface DirectBroker {
         partition: number;
         errorCode: number;
         highWatermark: string;
-        messages: { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null }[];
+        messages: {
+          offset: string;
+          timestamp: string;
+          key: Buffer | null;
+          value: Buffer | null;
+          /** A transaction marker (commit or abort), not a record a consumer reads. */
+          isControlRecord?: boolean;
+        }[];
       }[];
     }[];
   }>;

@@ -5,6 +5,7 @@ import type { ConsumerGroupDescription, GroupProtocol } from './group-protocols.
 import { fetchGroupOffsets, findCoordinators } from './groups.ts';
 import { readMetadata } from './metadata.ts';
 import type { KafkaSession } from './session.ts';
+import { describeOpenTransactions, describesTransactions, listOpenTransactions } from './transactions.ts';
 
 /**
  * One consumer group as the coordinator and its committed offsets describe it. Offset -1: nothing
@@ -42,7 +43,9 @@ export type LagRpcs = Record<
   | 'offsetFetch'
   | 'metadata'
   | 'listOffsets'
-  | 'fetch',
+  | 'fetch'
+  | 'describeProducers'
+  | 'listTransactions',
   number
 >;
 
@@ -56,15 +59,22 @@ export const noRpcs = (): LagRpcs => ({
   metadata: 0,
   listOffsets: 0,
   fetch: 0,
+  describeProducers: 0,
+  listTransactions: 0,
 });
 
 /** What one lag read saw, and the requests it took. Offsets are numbers (exact below 2^53). */
 export interface LagSnapshot {
   groups: GroupOffsets[];
-  /** Log start and end offsets by `topic\u0000partition`. */
-  logs: Map<string, { start: number; end: number }>;
+  /**
+   * Log start and end (high watermark) offsets by `topic\u0000partition`, and the last stable offset where a
+   * transaction is open (`stable` < `end`: the first offset of the oldest open transaction; absent when equal).
+   */
+  logs: Map<string, PartitionLog>;
   /** The leader of each partition with one, by `topic\u0000partition`. */
   leaders: Map<string, BrokerAddress>;
+  /** The transaction holding each held-back partition's last stable offset, where its leader names it. */
+  transactions: Map<string, HoldingTransaction>;
   /** False when a broker or coordinator could not be asked: groups may be missing from `groups`. */
   groupsComplete: boolean;
   rpcs: LagRpcs;
@@ -72,6 +82,25 @@ export interface LagSnapshot {
   /** What was read differently from asked (older brokers, group types not read), for the scrape record. */
   notes: string[];
 }
+
+/** One partition's log offsets. */
+export interface PartitionLog {
+  start: number;
+  end: number;
+  /** The last stable offset (ListOffsets read_committed) when below `end`: a transaction holds it back. */
+  stable?: number;
+}
+
+/** The open transaction a partition's last stable offset waits on: its producer and, where known, its id. */
+export interface HoldingTransaction {
+  producerId: string;
+  transactionalId?: string;
+  /** When its producer last wrote to the partition (ms). */
+  lastWriteMs: number;
+}
+
+/** Where a read_committed consumer can read up to: the last stable offset. */
+export const readableEnd = (log: PartitionLog): number => log.stable ?? log.end;
 
 /** The key of a partition in `LagSnapshot.logs`. */
 export const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
@@ -291,7 +320,8 @@ async function readGroups(
 /**
  * Reads every consumer group (readGroups), then (after them, so lag is never negative) the log start and
  * end offsets of every partition of the cluster: one Metadata request and ListOffsets batched per leader
- * broker (two requests per leader: latest and earliest). Uses the session's kept connections.
+ * broker (three requests per leader: latest, latest read_committed (the last stable offset) and earliest).
+ * Uses the session's kept connections.
  */
 export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapshot> {
   const rpcs = noRpcs();
@@ -314,7 +344,7 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
     owned.set(p.leader, list);
   }
 
-  const logs = new Map<string, { start: number; end: number }>();
+  const logs = new Map<string, PartitionLog>();
   const leaders = new Map<string, BrokerAddress>();
   const targets = brokers.filter((b) => owned.has(b.nodeId));
   const results = await session.eachBroker(targets, async (broker) => {
@@ -323,22 +353,27 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
     for (const p of owned.get(broker.nodeId) ?? []) {
       byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
     }
-    const ask = (timestamp: number) =>
+    const ask = (timestamp: number, isolationLevel = 0) =>
       broker.listOffsets({
         replicaId: -1,
-        isolationLevel: 0,
+        isolationLevel,
         topics: [...byTopic].map(([topic, partitions]) => ({
           topic,
           partitions: partitions.map((partition) => ({ partition, timestamp })),
         })),
       });
-    rpcs.listOffsets += 2;
-    const [latest, earliest] = await Promise.all([ask(-1), ask(-2)]);
-    const starts = new Map(
-      earliest.responses.flatMap((r) =>
-        r.partitions.map((p) => [partitionKey(r.topic, p.partition), Number(p.offset)] as const),
-      ),
-    );
+    rpcs.listOffsets += 3;
+    const [latest, stable, earliest] = await Promise.all([ask(-1), ask(-1, 1), ask(-2)]);
+    const offsets = (answer: typeof latest) =>
+      new Map(
+        answer.responses.flatMap((r) =>
+          r.partitions
+            .filter((p) => p.errorCode === 0)
+            .map((p) => [partitionKey(r.topic, p.partition), Number(p.offset)] as const),
+        ),
+      );
+    const starts = offsets(earliest);
+    const stables = offsets(stable);
     for (const r of latest.responses) {
       for (const p of r.partitions) {
         const key = partitionKey(r.topic, p.partition);
@@ -348,7 +383,13 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
           );
           continue;
         }
-        logs.set(key, { start: starts.get(key) ?? 0, end: Number(p.offset) });
+        const end = Number(p.offset);
+        const lso = stables.get(key);
+        logs.set(key, {
+          start: starts.get(key) ?? 0,
+          end,
+          ...(lso !== undefined && lso < end ? { stable: lso } : {}),
+        });
         if (address !== undefined) leaders.set(key, address);
       }
     }
@@ -358,5 +399,76 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
       errors.push(`ListOffsets on broker ${targets[i]?.nodeId}: ${(r.reason as Error).message}`);
     }
   });
-  return { groups, groupsComplete, logs, leaders, rpcs, errors, notes };
+  const transactions = await readHoldingTransactions(session, brokers, logs, leaders, rpcs, errors);
+  return { groups, groupsComplete, logs, leaders, transactions, rpcs, errors, notes };
+}
+
+/**
+ * For partitions whose last stable offset is below the high watermark: the open transaction at that offset
+ * (DescribeProducers on each such partition's leader) and its transactional id (ListTransactions on every
+ * broker, each coordinating some). Nothing is asked while no transaction holds a partition back.
+ */
+async function readHoldingTransactions(
+  session: KafkaSession,
+  brokers: readonly BrokerAddress[],
+  logs: ReadonlyMap<string, PartitionLog>,
+  leaders: ReadonlyMap<string, BrokerAddress>,
+  rpcs: LagRpcs,
+  errors: string[],
+): Promise<Map<string, HoldingTransaction>> {
+  const out = new Map<string, HoldingTransaction>();
+  const held = new Map<
+    number,
+    { address: BrokerAddress; partitions: { topic: string; partition: number }[] }
+  >();
+  for (const [key, log] of logs) {
+    const leader = leaders.get(key);
+    if (log.stable === undefined || leader === undefined) continue;
+    const [topic = '', partition = ''] = key.split('\u0000');
+    const entry = held.get(leader.nodeId) ?? { address: leader, partitions: [] };
+    entry.partitions.push({ topic, partition: Number(partition) });
+    held.set(leader.nodeId, entry);
+  }
+  if (held.size === 0) return out;
+  const leadersAsked = [...held.values()];
+  const described = await session.eachBroker(
+    leadersAsked.map((h) => h.address),
+    async (broker) => {
+      if (!describesTransactions(broker)) return [];
+      rpcs.describeProducers += 1;
+      const answer = await describeOpenTransactions(broker, held.get(broker.nodeId)?.partitions ?? []);
+      errors.push(...answer.errors);
+      return answer.open;
+    },
+  );
+  described.forEach((r, i) => {
+    if (r.status === 'rejected') {
+      errors.push(
+        `DescribeProducers on broker ${leadersAsked[i]?.address.nodeId}: ${(r.reason as Error).message}`,
+      );
+      return;
+    }
+    for (const t of r.value) {
+      const key = partitionKey(t.topic, t.partition);
+      if (logs.get(key)?.stable === t.startOffset)
+        out.set(key, { producerId: t.producerId, lastWriteMs: t.lastWriteMs });
+    }
+  });
+  if (out.size === 0) return out;
+  const listed = await session.eachBroker(brokers, async (broker) => {
+    if (!describesTransactions(broker)) return [];
+    rpcs.listTransactions += 1;
+    return listOpenTransactions(broker);
+  });
+  const idOf = new Map<string, string>();
+  listed.forEach((r, i) => {
+    if (r.status === 'rejected')
+      errors.push(`ListTransactions on broker ${brokers[i]?.nodeId}: ${(r.reason as Error).message}`);
+    else for (const t of r.value) idOf.set(t.producerId, t.transactionalId);
+  });
+  for (const t of out.values()) {
+    const id = idOf.get(t.producerId);
+    if (id !== undefined) t.transactionalId = id;
+  }
+  return out;
 }

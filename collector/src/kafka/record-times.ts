@@ -8,6 +8,8 @@ export interface RecordAt {
   partition: number;
   offset: number;
   leader: BrokerAddress;
+  /** Where a read_committed consumer can read up to (the last stable offset): markers only before it is no lag. */
+  end?: number;
 }
 
 /** The key of a record position: partition and offset. */
@@ -20,15 +22,17 @@ const PARTITION_BYTES = 64 * 1024;
 /**
  * The timestamp (ms) of the first record at or after each wanted offset, read by Fetch from each
  * partition's leader: one request per leader and round, a partition at most once per request (several
- * offsets of one partition take several rounds). Batches of every codec are read (`codecs.ts`). Positions that
- * could not be read (batch too large, leader gone) are absent and reported in `errors`; `fetches` counts
- * requests.
+ * offsets of one partition take several rounds). Batches of every codec are read (`codecs.ts`). Transaction
+ * markers are skipped: a position followed by nothing but markers up to its `end` is in `markersOnly` (a
+ * read_committed consumer there has read everything). Positions that could not be read (batch too large,
+ * leader gone) are absent and reported in `errors`; `fetches` counts requests.
  */
 export async function readRecordTimes(
   session: KafkaSession,
   wanted: readonly RecordAt[],
-): Promise<{ times: Map<string, number>; errors: string[]; fetches: number }> {
+): Promise<{ times: Map<string, number>; markersOnly: Set<string>; errors: string[]; fetches: number }> {
   const times = new Map<string, number>();
+  const markersOnly = new Set<string>();
   const errors: string[] = [];
   let fetches = 0;
   const byLeader = new Map<number, { leader: BrokerAddress; rounds: Map<string, RecordAt>[] }>();
@@ -69,7 +73,19 @@ export async function readRecordTimes(
           for (const p of t.partitions) {
             const w = round.get(partitionKey(t.topicName, p.partition));
             if (w === undefined) continue;
-            const first = p.messages.find((m) => Number(m.offset) >= w.offset);
+            const after = p.messages.filter((m) => Number(m.offset) >= w.offset);
+            const first = after.find((m) => m.isControlRecord !== true);
+            const last = after.at(-1);
+            if (
+              p.errorCode === 0 &&
+              first === undefined &&
+              last !== undefined &&
+              w.end !== undefined &&
+              Number(last.offset) >= w.end - 1
+            ) {
+              markersOnly.add(recordKey(w.topic, w.partition, w.offset));
+              continue;
+            }
             if (p.errorCode !== 0 || first === undefined) {
               errors.push(
                 `Fetch ${w.topic}/${w.partition}@${w.offset}: ${p.errorCode !== 0 ? `error ${p.errorCode}` : 'no record read'}`,
@@ -88,5 +104,5 @@ export async function readRecordTimes(
       errors.push(`Fetch on broker ${leader}: ${(r.reason as Error).message}`);
     }
   });
-  return { times, errors, fetches };
+  return { times, markersOnly, errors, fetches };
 }

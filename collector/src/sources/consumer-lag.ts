@@ -1,7 +1,7 @@
 import type { Sample } from '../../../model/src/sample.ts';
 import type { KafkaSession } from '../kafka/session.ts';
-import { partitionKey, readLagSnapshot } from '../kafka/lag.ts';
-import type { LagSnapshot } from '../kafka/lag.ts';
+import { partitionKey, readLagSnapshot, readableEnd } from '../kafka/lag.ts';
+import type { LagSnapshot, PartitionLog } from '../kafka/lag.ts';
 import { readRecordTimes, recordKey } from '../kafka/record-times.ts';
 import type { RecordAt } from '../kafka/record-times.ts';
 import { OffsetHistory } from '../offset-history.ts';
@@ -14,8 +14,11 @@ import type { Source } from '../source.ts';
 /** Which tenant owns a group (or topic); '' when none does. */
 export type TenantOf = (group: string) => string;
 
-/** The timestamp (ms) of the record at a partition's offset, when it was read. */
-export type RecordTime = (topic: string, partition: number, offset: number) => number | undefined;
+/**
+ * The timestamp (ms) of the first record at or after a partition's offset, when it was read; `end` when only
+ * transaction markers lie between that offset and the last stable offset (nothing left to read).
+ */
+export type RecordTime = (topic: string, partition: number, offset: number) => number | 'end' | undefined;
 
 /**
  * The positions of consumers that are behind (the next record each will read), with the partition's leader:
@@ -29,10 +32,18 @@ export function behindPositions(snap: LagSnapshot): (RecordAt & { key: string; l
       const leader = snap.leaders.get(partitionKey(c.topic, c.partition));
       if (c.offset < 0 || log === undefined || leader === undefined) continue;
       const offset = Math.max(c.offset, log.start);
-      const lag = log.end - offset;
+      const lag = readableEnd(log) - offset;
       const key = recordKey(c.topic, c.partition, offset);
       if (lag > 0 && !out.has(key))
-        out.set(key, { topic: c.topic, partition: c.partition, offset, leader, key, lag });
+        out.set(key, {
+          topic: c.topic,
+          partition: c.partition,
+          offset,
+          leader,
+          key,
+          lag,
+          end: readableEnd(log),
+        });
     }
   }
   return [...out.values()];
@@ -48,7 +59,7 @@ export function behindPositions(snap: LagSnapshot): (RecordAt & { key: string; l
 export function retentionShare(
   lag: number,
   lost: number,
-  log: { start: number; end: number },
+  log: PartitionLog,
   lagSeconds: number | string | undefined,
   retentionMs: number | undefined,
 ): number {
@@ -117,17 +128,23 @@ export function lagSamples(
         });
         continue;
       }
-      const lag = Math.max(0, log.end - Math.max(c.offset, log.start));
+      // Behind the last stable offset, not the high watermark: what a read_committed consumer can read (an open
+      // transaction's records are not its delay), and 0 when only commit markers are left (`end`).
+      const position = Math.max(c.offset, log.start);
+      const read = readableEnd(log) > position ? recordTime(c.topic, c.partition, position) : undefined;
+      const lag = read === 'end' ? 0 : Math.max(0, readableEnd(log) - position);
       const lostHere = Math.max(0, log.start - c.offset);
       const key = partitionKey(c.topic, c.partition);
-      const position = Math.max(c.offset, log.start);
-      const stamped = lag > 0 ? recordTime(c.topic, c.partition, position) : undefined;
+      const stamped = lag > 0 && read !== 'end' ? read : undefined;
       // A record stamped (CreateTime) before it could have reached the log was late from its producer: the
       // consumer's delay counts from its arrival, as the log-end history dates it.
       const arrived = stamped === undefined ? undefined : history?.arrival(key, position);
       const late = stamped !== undefined && arrived !== undefined && stamped < arrived.earliestMs;
       const exact = late ? undefined : stamped;
-      const behind = history?.lagSeconds(key, position, log.end, timeMs);
+      const behind =
+        read === 'end'
+          ? { method: 'exact' as const, seconds: 0 }
+          : history?.lagSeconds(key, position, readableEnd(log), timeMs);
       const seconds: Record<string, number | string> =
         exact !== undefined
           ? { lag_seconds: Math.max(0, (timeMs - exact) / 1000), lag_method: 'exact' }
@@ -202,7 +219,8 @@ export function lagSamples(
 }
 
 /**
- * One `partition_offsets` sample per partition (its log start and end, and its produce rate when known), and
+ * One `partition_offsets` sample per partition (its log start, end and last stable offset, its produce rate
+ * when known), one `open_transaction` sample per partition a transaction holds back, and
  * one `topic_offsets` sample per topic: the sums a topic's and a tenant's panels read without adding up
  * every partition at query time (its rate only once every partition has one).
  */
@@ -230,11 +248,35 @@ export function offsetSamples(
       fields: {
         log_end_offset: log.end,
         log_start_offset: log.start,
+        last_stable_offset: readableEnd(log),
+        open_transaction_messages: log.end - readableEnd(log),
         ...(rate === undefined ? {} : { messages_per_s: rate }),
       },
       timeMs,
     };
   });
+  for (const [key, log] of snap.logs) {
+    if (log.stable === undefined) continue;
+    const [topic = '', partition = ''] = key.split('\u0000');
+    const open = history.lagSeconds(key, log.stable, log.end, timeMs);
+    const txn = snap.transactions.get(key);
+    out.push({
+      measurement: 'open_transaction',
+      tags: {
+        cluster,
+        topic,
+        partition,
+        transactional_id: txn?.transactionalId ?? '',
+        producer_id: txn?.producerId ?? '',
+      },
+      fields: {
+        messages: log.end - log.stable,
+        age_s: open.method === 'none' ? 0 : open.seconds,
+        ...(txn === undefined ? {} : { last_write_s: Math.max(0, (timeMs - txn.lastWriteMs) / 1000) }),
+      },
+      timeMs,
+    });
+  }
   for (const [topic, t] of topics)
     out.push({
       measurement: 'topic_offsets',
@@ -273,8 +315,11 @@ export function consumerLagSource(
       snap.rpcs.fetch += read?.fetches ?? 0;
       snap.errors.push(...(read?.errors ?? []));
       recordTimes.update(read?.times ?? new Map<string, number>(), new Set(positions.map((p) => p.key)));
-      const recordTime: RecordTime = (topic, partition, offset) =>
-        recordTimes.get(recordKey(topic, partition, offset));
+      const markersOnly = read?.markersOnly ?? new Set<string>();
+      const recordTime: RecordTime = (topic, partition, offset) => {
+        const key = recordKey(topic, partition, offset);
+        return markersOnly.has(key) ? 'end' : recordTimes.get(key);
+      };
       const first = snap.errors[0];
       cadence.retain(new Set(snap.groups.map((g) => g.group)));
       return {
