@@ -1,3 +1,4 @@
+import { readTenantGroups } from './tenant-groups.ts';
 import type { TrackedAlert } from '../../rules/src/alert.ts';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -148,6 +149,13 @@ export async function startAlerter(
     ownerOf: (labels) => tenants.current().ownership.ownerOfLabels(labels),
     forTenant: (alert, tenant) => tenants.current().ownership.forTenant(alert, tenant),
     tenants: () => tenants.current().ownership.tenants(),
+    groups: (tenant) =>
+      readTenantGroups(
+        marker,
+        clock(),
+        (labels) => tenants.current().ownership.ownerOfLabels(labels),
+        tenant,
+      ),
     muted: () => notify.muted(),
     silences: () => notify.silences(),
     addSilence: (input) => notify.addSilence(input),

@@ -51,15 +51,22 @@ describe("a tenant's alerts while another tenant has alerts", () => {
     const now = Date.now();
     const samples: Sample[] = [];
     for (let t = now - 600_000; t <= now; t += 15_000)
-      for (const [group, tenant] of [
-        ['shop-orders', 'shop'],
-        ['search-indexer', 'search'],
+      for (const [group, tenant, protocol] of [
+        ['shop-orders', 'shop', 'consumer'],
+        ['search-indexer', 'search', 'classic'],
       ] as const)
         samples.push({
           measurement: 'consumer_group',
-          tags: { cluster: 'lab', group, tenant },
+          tags: { cluster: 'lab', group, tenant, protocol },
           timeMs: t,
-          fields: { lag_seconds_max: 900, lag_messages_sum: 50_000, members: 1, partitions: 3 },
+          fields: {
+            lag_seconds_max: 900,
+            lag_messages_sum: 50_000,
+            members: protocol === 'consumer' ? 2 : 1,
+            partitions: 3,
+            assigned_partitions: 3,
+            rebalancing: 0,
+          },
         });
     expect(await writeLineProtocol({ url, database: 'lookout' }, encodeLines(samples).body)).toEqual({
       ok: true,
@@ -133,5 +140,34 @@ describe("a tenant's alerts while another tenant has alerts", () => {
           .status,
       ).toBe(403);
     }
+  });
+
+  it("each tenant reads its own consumer groups (protocol, members, partitions held, lag), never another's", async () => {
+    const groups = async (tenant: string, token?: string) => {
+      const res = await fetch(`${base}/api/tenants/${tenant}/groups`, {
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      });
+      return { status: res.status, body: (await res.json()) as { groups?: unknown[] } };
+    };
+    expect((await groups('shop', shopToken)).body.groups).toEqual([
+      {
+        cluster: 'lab',
+        group: 'shop-orders',
+        protocol: 'consumer',
+        owner: 'shop',
+        members: 2,
+        assignedPartitions: 3,
+        rebalancing: false,
+        lagMessages: 50_000,
+        lagSeconds: 900,
+      },
+    ]);
+    expect((await groups('search', searchToken)).body.groups).toMatchObject([
+      { group: 'search-indexer', protocol: 'classic', owner: 'search', members: 1 },
+    ]);
+    expect((await groups('search', shopToken)).status).toBe(403);
+    expect((await groups('shop')).status).toBe(401);
+    expect((await groups('nobody', operatorToken)).status).toBe(404);
+    expect((await groups('search', operatorToken)).body.groups).toHaveLength(1);
   });
 });

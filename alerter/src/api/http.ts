@@ -13,6 +13,7 @@ import type { Mute } from '../route/dispatch.ts';
 import { silenceInputSchema, silenceState } from '../route/silences.ts';
 import type { Silence } from '../route/silences.ts';
 import type { OutboxRow } from '../store/notify.ts';
+import type { GroupView } from '../tenant-groups.ts';
 import type { Caller } from './auth.ts';
 import { webPage } from './page.ts';
 
@@ -29,6 +30,8 @@ export interface AlerterView {
   /** An alert as a tenant may see it (other tenants' evidence removed). */
   forTenant(alert: TrackedAlert, tenant: string): TrackedAlert;
   tenants(): Tenant[];
+  /** The consumer groups the collector stored lately, of one tenant or (undefined) all. */
+  groups(tenant: string | undefined): Promise<GroupView[]>;
   muted(): ReadonlyMap<string, Mute>;
   silences(): Silence[];
   addSilence(input: z.output<typeof silenceInputSchema>): Silence;
@@ -68,7 +71,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.
 
 /**
  * The alerter's HTTP API (express is imported here only) and its web page. Reads: alerts (filtered by state,
- * severity, cluster, tenant), rules, tenants and their alerts, silences, notifications. Writes (operator
+ * severity, cluster, tenant), rules, tenants and their alerts and consumer groups, silences, notifications. Writes (operator
  * token): silences. A tenant token reads only its own tenant's alerts. `/metrics` and `/healthz` are open.
  */
 export async function serveApi(listen: string, view: AlerterView): Promise<Server> {
@@ -155,6 +158,18 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
     const name = req.params.name;
     if (!view.tenants().some((t) => t.name === name)) throw new ApiError(404, `no tenant named ${name}`);
     res.json({ alerts: listAlerts(req, name) });
+  });
+  app.get('/api/tenants/:name/groups', async (req, res) => {
+    const name = req.params.name;
+    const c = caller(req);
+    if (c.role === 'none') throw new ApiError(401, c.reason);
+    if (c.role === 'tenant' && name !== c.tenant)
+      throw new ApiError(403, `this token reads only tenant ${c.tenant}`);
+    if (!view.tenants().some((t) => t.name === name)) throw new ApiError(404, `no tenant named ${name}`);
+    const groups = await view.groups(name).catch(() => {
+      throw new ApiError(503, 'the consumer groups cannot be read from InfluxDB now');
+    });
+    res.json({ groups });
   });
   app.get('/api/silences', (req, res) => {
     operator(req);

@@ -1,5 +1,6 @@
 /**
- * The alerter's web page: active alerts (filters), silences (create, expire), and a tenant view. Plain HTML
+ * The alerter's web page: active alerts (filters), silences (create, expire), and a tenant view (its alerts and
+ * its consumer groups: protocol, members, partitions held, lag). Plain HTML
  * and a little script over the JSON API; the token is kept in the browser's session storage.
  */
 export const webPage = `<!doctype html>
@@ -48,6 +49,8 @@ form input,form select{margin:.2rem .4rem .2rem 0}
 <table><thead><tr><th>Tenant</th><th>Firing</th><th>Pending</th><th>Contacts</th><th>Topics</th><th>Groups</th></tr></thead><tbody id="tenant-rows"></tbody></table>
 <h3 id="tenant-title"></h3>
 <table><tbody id="tenant-alerts"></tbody></table>
+<h3 id="groups-title"></h3>
+<table><thead><tr><th>Group</th><th>Cluster</th><th>Protocol</th><th>Members</th><th>Partitions held</th><th>Rebalancing</th><th>Lag (messages)</th><th>Lag (s)</th></tr></thead><tbody id="tenant-groups"></tbody></table>
 </section>
 <script>
 const $ = (id) => document.getElementById(id);
@@ -90,6 +93,14 @@ async function showTenant(name) {
   const { alerts } = await api('/api/tenants/' + encodeURIComponent(name) + '/alerts');
   $('tenant-title').textContent = 'Alerts of ' + name;
   $('tenant-alerts').innerHTML = alerts.map(alertRow).join('') || '<tr><td>No alerts</td></tr>';
+  $('groups-title').textContent = 'Consumer groups of ' + name;
+  const groups = await api('/api/tenants/' + encodeURIComponent(name) + '/groups').then((b) => b.groups, (e) => {
+    $('tenant-groups').innerHTML = '<tr><td colspan="8">Not read: ' + esc(e.message) + '</td></tr>';
+  });
+  if (groups === undefined) return;
+  const n = (v) => v === undefined ? '' : esc(Math.round(v * 10) / 10);
+  $('tenant-groups').innerHTML = groups.map((g) => '<tr><td>' + esc(g.group) + '</td><td>' + esc(g.cluster) + '</td><td>' + esc(g.protocol) + '</td><td>' + n(g.members) +
+    '</td><td>' + n(g.assignedPartitions) + '</td><td>' + (g.rebalancing ? 'yes' : '') + '</td><td>' + n(g.lagMessages) + '</td><td>' + n(g.lagSeconds) + '</td></tr>').join('') || '<tr><td colspan="8">No groups stored in the last 2 minutes</td></tr>';
 }
 const loaders = { alerts: loadAlerts, silences: loadSilences, tenants: loadTenants };
 let tab = 'alerts';
