@@ -105,6 +105,12 @@ describe('alert truth with the shipped defaults (real lab)', () => {
     }
     await stack?.stop();
     await Promise.allSettled([pager?.close(), smtp?.close()]);
+    // Every email holds only its own tenant's names (the example catalog's payments and logistics).
+    for (const m of smtp?.mails ?? []) {
+      const text = `${m.subject}\n${m.text}\n${m.html}`;
+      if (m.to.includes(owner)) expect(text).not.toMatch(/payments[.-]/);
+      if (m.to.includes('payments-oncall@example.com')) expect(text).not.toMatch(/logistics[.-]/);
+    }
     const admin = labKafka('truth-admin').admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
