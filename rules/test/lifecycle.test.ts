@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { advance } from '../src/lifecycle.ts';
+import { runTestFile } from '../src/test-runner.ts';
 import type { AlertState } from '../src/lifecycle.ts';
 
 const t = { forMs: 60_000, keepFiringForMs: 30_000 };
@@ -139,5 +141,12 @@ describe('advance', () => {
     ],
   ])('%s', (_name, prev, now, timing, next) => {
     expect(advance(prev, true, now, timing, true)).toEqual(next);
+  });
+
+  it('a rule with resolve_when resolves on its first point back, while its window still holds', async () => {
+    const report = await runTestFile(join(import.meta.dirname, 'fixtures', 'resolve-when.test.yaml'));
+    expect(report.errors).toEqual([]);
+    expect(report.failures).toEqual([]);
+    expect(report.tests).toBe(1);
   });
 });
