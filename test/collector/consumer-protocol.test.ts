@@ -3,14 +3,13 @@ import { createProducer } from '../../collector/src/kafka/client.ts';
 import { partitionKey, readLagSnapshot } from '../../collector/src/kafka/lag.ts';
 import type { GroupOffsets, LagSnapshot } from '../../collector/src/kafka/lag.ts';
 import { consumerLagSource, lagSamples } from '../../collector/src/sources/consumer-lag.ts';
-import type { Sample } from '../../model/src/sample.ts';
 import { evaluateRules } from '../../rules/src/evaluate.ts';
 import { loadRules } from '../../rules/src/load.ts';
 import { MemoryPort } from '../../rules/src/memory-port.ts';
 import { runKafkaTool, startKafkaTool } from '../../lab/src/kafka-tools.ts';
 import type { KafkaToolProcess } from '../../lab/src/kafka-tools.ts';
 import { bootstrapOf } from '../../lab/src/state.ts';
-import { currentLab, labKafka, sleep, uniqueName, until, withLabSession } from '../lab/lab.ts';
+import { asMemoryPoint, currentLab, labKafka, sleep, uniqueName, until, withLabSession } from '../lab/lab.ts';
 
 const pack = new URL('../../rules/kafka', import.meta.url).pathname;
 
@@ -218,12 +217,6 @@ describe('a stalled member of a new-protocol group', () => {
       void producer.send({ topic, acks: -1, messages: [record(-1)] }).catch(() => undefined);
     }, 200);
     const port = new MemoryPort();
-    const numeric = (x: Sample) => ({
-      ...x,
-      fields: Object.fromEntries(
-        Object.entries(x.fields).filter((e): e is [string, number] => typeof e[1] === 'number'),
-      ),
-    });
     const { rules } = loadRules([pack]);
     const consumerRules = rules.filter((r) =>
       ['ConsumerStalled', 'ConsumerGroupWithoutMembers', 'ConsumerStopped'].includes(r.alert),
@@ -236,7 +229,7 @@ describe('a stalled member of a new-protocol group', () => {
         const source = consumerLagSource('lab', session, () => 'payments');
         const collect = async () => {
           const out = await source.collect(Date.now(), new AbortController().signal);
-          port.add(...out.samples.map(numeric));
+          port.add(...out.samples.map(asMemoryPoint));
           return out;
         };
         // Reading and committing (auto commit every second), for a few of the source's cycles.

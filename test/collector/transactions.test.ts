@@ -10,7 +10,7 @@ import { bootstrapOf } from '../../lab/src/state.ts';
 import { evaluateRules } from '../../rules/src/evaluate.ts';
 import { loadRules } from '../../rules/src/load.ts';
 import { MemoryPort } from '../../rules/src/memory-port.ts';
-import { currentLab, labKafka, sleep, uniqueName, until, withLabSession } from '../lab/lab.ts';
+import { asMemoryPoint, currentLab, labKafka, sleep, uniqueName, until, withLabSession } from '../lab/lab.ts';
 
 // Transactions on the lab, written by Kafka's own transactional producer (kafka-producer-perf-test with a
 // transactional id; kafkajs is not used, so the records, markers and transaction state are the Java client's)
@@ -58,15 +58,6 @@ async function toolLag(
   }
   throw new Error(`kafka-consumer-groups printed no row for ${group} ${topic}/0:\n${out}`);
 }
-
-const numeric = (s: Sample) => ({
-  measurement: s.measurement,
-  tags: s.tags,
-  timeMs: s.timeMs,
-  fields: Object.fromEntries(
-    Object.entries(s.fields).filter((e): e is [string, number] => typeof e[1] === 'number'),
-  ),
-});
 
 describe('transactions on the lab', () => {
   const committedTopic = uniqueName('tx-committed');
@@ -140,7 +131,7 @@ describe('transactions on the lab', () => {
       const source = consumerLagSource('lab', session);
       const cycle = async () => {
         const out = await source.collect(Date.now(), new AbortController().signal);
-        port.add(...out.samples.map(numeric));
+        port.add(...out.samples.map(asMemoryPoint));
         return out.samples;
       };
       const first = await until('the open transaction seen', 60_000, async () => {

@@ -7,6 +7,8 @@ import { requireState } from '../../lab/src/control.ts';
 import { waitForEveryPartitionInSync as everyPartitionInSync } from '../../lab/src/readiness.ts';
 import { bootstrapOf } from '../../lab/src/state.ts';
 import type { LabState } from '../../lab/src/state.ts';
+import type { Sample } from '../../model/src/sample.ts';
+import type { MemoryPoint } from '../../rules/src/memory-port.ts';
 
 /** The run's shared lab as its state file says now (pids change when a drill restarts a broker). */
 export function currentLab(): LabState {
@@ -95,3 +97,13 @@ export async function underReplicatedPartitions(topics?: string[]): Promise<numb
 export function waitForEveryPartitionInSync(timeoutMs = 60_000): Promise<void> {
   return everyPartitionInSync(bootstrapOf(currentLab()), timeoutMs);
 }
+
+/** A collected sample as the rules' in-memory port holds it: its numeric fields (strings are not queried). */
+export const asMemoryPoint = (s: Sample): MemoryPoint => ({
+  measurement: s.measurement,
+  tags: s.tags,
+  timeMs: s.timeMs,
+  fields: Object.fromEntries(
+    Object.entries(s.fields).filter((e): e is [string, number] => typeof e[1] === 'number'),
+  ),
+});
