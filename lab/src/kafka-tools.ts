@@ -49,3 +49,23 @@ export async function runKafkaTool(
   if (code !== 0) throw new Error(`${mainClass} exited ${code}: ${err.slice(-1_000)}`);
   return out;
 }
+
+/**
+ * The rows of a Kafka tool's table (`kafka-consumer-groups`, `kafka-share-groups`, `kafka-streams-groups`
+ * `--describe`): each line after a header line starting with `GROUP`, as column name → cell ('-' for none).
+ */
+export function toolTable(out: string): Record<string, string>[] {
+  const rows: Record<string, string>[] = [];
+  let header: string[] | undefined;
+  for (const line of out.split('\n')) {
+    const cells = line.trim().split(/\s+/);
+    if (cells[0] === 'GROUP') header = cells;
+    else if (header !== undefined && cells.length === header.length)
+      rows.push(Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])));
+  }
+  return rows;
+}
+
+/** A numeric cell of a Kafka tool's table: undefined for '-' or a missing column. */
+export const cellValue = (cell: string | undefined): number | undefined =>
+  cell === undefined || cell === '-' ? undefined : Number(cell);

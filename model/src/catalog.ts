@@ -239,7 +239,16 @@ export const catalog = {
     help: "Each consumer group's position on each partition it has committed offsets for, from the admin API. Committed offsets are read before log-end offsets, so lag is never negative.",
     tags: ['cluster', 'group', 'topic', 'partition', 'tenant'],
     fields: {
-      committed_offset: gauge('integer', 'offset', 'The group’s committed offset (absent when it has none).'),
+      committed_offset: gauge(
+        'integer',
+        'offset',
+        'The group’s committed offset (absent when it has none); share groups: the first record not yet acknowledged as Kafka counts it (the log end less its share-partition lag).',
+      ),
+      share_start_offset: gauge(
+        'integer',
+        'offset',
+        'Share groups: the share-partition start offset as Kafka stores it (records before it are acknowledged; some after it may be too).',
+      ),
       log_end_offset: gauge('integer', 'offset', 'The partition’s log-end offset (high watermark).'),
       log_start_offset: gauge('integer', 'offset', 'The partition’s log-start offset.'),
       lag_messages: gauge(
@@ -403,13 +412,13 @@ export const catalog = {
     },
   },
   consumer_group: {
-    help: 'Each consumer group, with its lag summed and maxed over its partitions, described by its own protocol (classic groups by DescribeGroups, new-protocol consumer groups by ConsumerGroupDescribe). Groups with no members stay while they have committed offsets.',
+    help: 'Each consumer group, with its lag summed and maxed over its partitions, described by its own protocol (classic groups by DescribeGroups, new-protocol consumer groups by ConsumerGroupDescribe, share groups by ShareGroupDescribe, whose lag is the backlog not yet acknowledged, streams groups by StreamsGroupDescribe). Groups with no members stay while they have committed offsets.',
     tags: ['cluster', 'group', 'tenant', 'protocol'],
     fields: {
       state: gauge(
         'string',
         'state',
-        'Classic groups: Stable, Empty, PreparingRebalance, CompletingRebalance, Dead; consumer-protocol groups: Stable, Empty, Assigning, Reconciling, NotReady, Dead.',
+        'Classic groups: Stable, Empty, PreparingRebalance, CompletingRebalance, Dead; consumer-protocol groups: Stable, Empty, Assigning, Reconciling, NotReady, Dead; share groups: Stable, Empty, Dead.',
       ),
       members: gauge('integer', 'members', 'Members of the group.'),
       assigned_partitions: gauge('integer', 'partitions', 'Partitions assigned to its members now.'),
@@ -421,12 +430,12 @@ export const catalog = {
       group_epoch: gauge(
         'integer',
         'epoch',
-        'Consumer protocol: the group epoch (absent for classic groups).',
+        'Consumer and share protocols: the group epoch (absent for classic groups).',
       ),
       assignment_epoch: gauge(
         'integer',
         'epoch',
-        'Consumer protocol: the epoch of the target assignment (absent for classic groups).',
+        'Consumer and share protocols: the epoch of the target assignment (absent for classic groups).',
       ),
       offsets_age_s: gauge(
         'float',

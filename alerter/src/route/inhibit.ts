@@ -67,7 +67,11 @@ export const defaultInhibitRules: InhibitRule[] = [
   // A group that does not read (stuck, stopped, without members) is told that, once: not also "behind".
   {
     source: [parseMatcher('alertname=~"ConsumerStalled|ConsumerStopped|ConsumerGroupWithoutMembers"')],
-    target: [parseMatcher('alertname=~"ConsumerLagHigh|ConsumerLagMessagesHigh|ConsumerLagGrowing"')],
+    target: [
+      parseMatcher(
+        'alertname=~"ConsumerLagHigh|ConsumerLagMessagesHigh|ConsumerLagGrowing|ShareGroupBacklogHigh"',
+      ),
+    ],
     equal: ['cluster', 'group'],
     while: ['pending', 'firing'],
     hold: 0,

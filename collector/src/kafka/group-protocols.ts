@@ -82,17 +82,12 @@ export interface ConsumerMember {
 }
 
 /** A new-protocol consumer group as its coordinator describes it. */
-export interface ConsumerGroupDescription {
-  groupId: string;
-  errorCode: number;
-  errorMessage: string | null;
-  state: string;
-  groupEpoch: number;
-  assignmentEpoch: number;
+export interface ConsumerGroupDescription extends DescribedGroupHead {
   members: ConsumerMember[];
 }
 
-function readAssignment(d: Decoder): { topic: string; partitions: number[] }[] {
+/** A member's assignment as ConsumerGroupDescribe and ShareGroupDescribe write it: topics by id and name. */
+export function readAssignment(d: Decoder): { topic: string; partitions: number[] }[] {
   const topics =
     d.readUVarIntArray((t) => {
       t.forward(16); // topic_id (uuid)
@@ -109,17 +104,33 @@ function readAssignment(d: Decoder): { topic: string; partitions: number[] }[] {
 export const describesConsumerGroups = (broker: DirectBroker): boolean =>
   broker.maxVersion(CONSUMER_GROUP_DESCRIBE) !== undefined;
 
-/** ConsumerGroupDescribe v0 for groups this broker coordinates, in one request. */
-export async function describeConsumerGroups(
+/** What every describe of the new group protocols (consumer, share, streams) answers first for a group. */
+export interface DescribedGroupHead {
+  groupId: string;
+  errorCode: number;
+  errorMessage: string | null;
+  state: string;
+  groupEpoch: number;
+  assignmentEpoch: number;
+}
+
+/**
+ * One describe request of the new group protocols (ConsumerGroupDescribe, ShareGroupDescribe,
+ * StreamsGroupDescribe: the same request body) for groups this broker coordinates; each group's answer after
+ * its common head is read by `readRest`, up to its authorized operations.
+ */
+export async function describeNewGroups<T>(
   broker: DirectBroker,
+  request: { apiKey: number; version: number; name: string },
   groupIds: readonly string[],
-): Promise<ConsumerGroupDescription[]> {
+  readRest: (d: Decoder, head: DescribedGroupHead) => T,
+): Promise<T[]> {
   if (groupIds.length === 0) return [];
   return (await broker.send(
     flexibleRequest(
-      CONSUMER_GROUP_DESCRIBE,
-      0,
-      'ConsumerGroupDescribe',
+      request.apiKey,
+      request.version,
+      request.name,
       (e) =>
         e
           .writeUVarIntArray(groupIds.map((g) => encoderOf((x) => x.writeUVarIntString(g))))
@@ -128,47 +139,61 @@ export async function describeConsumerGroups(
       (d) => {
         d.readInt32(); // throttle_time_ms
         const groups =
-          d.readUVarIntArray((g): ConsumerGroupDescription => {
+          d.readUVarIntArray((g): T => {
             const errorCode = g.readInt16();
             const errorMessage = g.readUVarIntString();
             const groupId = g.readUVarIntString() ?? '';
             const state = g.readUVarIntString() ?? '';
             const groupEpoch = g.readInt32();
             const assignmentEpoch = g.readInt32();
-            g.readUVarIntString(); // assignor_name
-            const members =
-              g.readUVarIntArray((m): ConsumerMember => {
-                const memberId = m.readUVarIntString() ?? '';
-                const instanceId = m.readUVarIntString();
-                m.readUVarIntString(); // rack_id
-                const memberEpoch = m.readInt32();
-                const clientId = m.readUVarIntString() ?? '';
-                const clientHost = m.readUVarIntString() ?? '';
-                const subscribedTopics = (
-                  m.readUVarIntArray((t) => t.readUVarIntString() ?? '') ?? []
-                ).sort();
-                m.readUVarIntString(); // subscribed_topic_regex
-                const assigned = readAssignment(m);
-                const target = readAssignment(m);
-                m.readTaggedFields();
-                return {
-                  memberId,
-                  instanceId,
-                  clientId,
-                  clientHost,
-                  memberEpoch,
-                  subscribedTopics,
-                  assigned,
-                  target,
-                };
-              }) ?? [];
+            const out = readRest(g, { groupId, errorCode, errorMessage, state, groupEpoch, assignmentEpoch });
             g.readInt32(); // authorized_operations
             g.readTaggedFields();
-            return { groupId, errorCode, errorMessage, state, groupEpoch, assignmentEpoch, members };
+            return out;
           }) ?? [];
         d.readTaggedFields();
         return groups;
       },
     ),
-  )) as ConsumerGroupDescription[];
+  )) as T[];
+}
+
+/** ConsumerGroupDescribe v0 for groups this broker coordinates, in one request. */
+export function describeConsumerGroups(
+  broker: DirectBroker,
+  groupIds: readonly string[],
+): Promise<ConsumerGroupDescription[]> {
+  return describeNewGroups(
+    broker,
+    { apiKey: CONSUMER_GROUP_DESCRIBE, version: 0, name: 'ConsumerGroupDescribe' },
+    groupIds,
+    (g, head): ConsumerGroupDescription => {
+      g.readUVarIntString(); // assignor_name
+      const members =
+        g.readUVarIntArray((m): ConsumerMember => {
+          const memberId = m.readUVarIntString() ?? '';
+          const instanceId = m.readUVarIntString();
+          m.readUVarIntString(); // rack_id
+          const memberEpoch = m.readInt32();
+          const clientId = m.readUVarIntString() ?? '';
+          const clientHost = m.readUVarIntString() ?? '';
+          const subscribedTopics = (m.readUVarIntArray((t) => t.readUVarIntString() ?? '') ?? []).sort();
+          m.readUVarIntString(); // subscribed_topic_regex
+          const assigned = readAssignment(m);
+          const target = readAssignment(m);
+          m.readTaggedFields();
+          return {
+            memberId,
+            instanceId,
+            clientId,
+            clientHost,
+            memberEpoch,
+            subscribedTopics,
+            assigned,
+            target,
+          };
+        }) ?? [];
+      return { ...head, members };
+    },
+  );
 }

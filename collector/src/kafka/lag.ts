@@ -1,10 +1,14 @@
 import type { BrokerAddress } from './brokers.ts';
 import { memberAssignment } from './client.ts';
 import { describeConsumerGroups, describesConsumerGroups, listGroups } from './group-protocols.ts';
-import type { ConsumerGroupDescription, GroupProtocol } from './group-protocols.ts';
+import type { ConsumerGroupDescription, DescribedGroupHead, GroupProtocol } from './group-protocols.ts';
 import { fetchGroupOffsets, findCoordinators } from './groups.ts';
 import { readMetadata } from './metadata.ts';
 import type { KafkaSession } from './session.ts';
+import { describeShareGroupOffsets, describeShareGroups, describesShareGroups } from './share-groups.ts';
+import type { ShareGroupDescription, ShareGroupOffsets } from './share-groups.ts';
+import { describeStreamsGroups, describesStreamsGroups } from './streams-groups.ts';
+import type { StreamsGroupDescription } from './streams-groups.ts';
 import { describeOpenTransactions, describesTransactions, listOpenTransactions } from './transactions.ts';
 
 /**
@@ -13,7 +17,11 @@ import { describeOpenTransactions, describesTransactions, listOpenTransactions }
  */
 export interface GroupOffsets {
   group: string;
-  /** The protocol the group runs: classic (DescribeGroups) or consumer (KIP-848, ConsumerGroupDescribe). */
+  /**
+   * The protocol the group runs: classic (DescribeGroups), consumer (KIP-848, ConsumerGroupDescribe), share
+   * (KIP-932, ShareGroupDescribe; its `committed` offsets stand for its position, see below) or streams
+   * (KIP-1071, StreamsGroupDescribe; its members' active tasks turned into the source partitions they read).
+   */
   protocol: GroupProtocol;
   state: string;
   members: number;
@@ -23,12 +31,20 @@ export interface GroupOffsets {
   rebalancing?: boolean;
   /** Consumer protocol: the group epoch and the target assignment's epoch. */
   epochs?: { group: number; assignment: number };
-  /** Offset -1: assigned, nothing committed. `holder`: the member holding the partition now. */
+  /**
+   * Offset -1: assigned, nothing committed. `holder`: the member holding the partition now. Share groups: the
+   * first offset not yet acknowledged as Kafka counts it (the log end less Kafka's share-partition lag, never
+   * before the start offset), `shareStart`, the share-partition start offset itself, and `shareBacklog`, Kafka's
+   * own count of its records not yet acknowledged (DescribeShareGroupOffsets v1): the start offset alone stays
+   * behind records acknowledged past it.
+   */
   committed: {
     topic: string;
     partition: number;
     offset: number;
     holder?: { clientId: string; clientHost: string };
+    shareStart?: number;
+    shareBacklog?: number;
   }[];
   /** Set when the group's coordinator could not be asked: its offsets are the last read, at this time. */
   carriedSinceMs?: number;
@@ -40,6 +56,9 @@ export type LagRpcs = Record<
   | 'findCoordinator'
   | 'describeGroups'
   | 'consumerGroupDescribe'
+  | 'shareGroupDescribe'
+  | 'describeShareGroupOffsets'
+  | 'streamsGroupDescribe'
   | 'offsetFetch'
   | 'metadata'
   | 'listOffsets'
@@ -55,6 +74,9 @@ export const noRpcs = (): LagRpcs => ({
   findCoordinator: 0,
   describeGroups: 0,
   consumerGroupDescribe: 0,
+  shareGroupDescribe: 0,
+  describeShareGroupOffsets: 0,
+  streamsGroupDescribe: 0,
   offsetFetch: 0,
   metadata: 0,
   listOffsets: 0,
@@ -156,10 +178,21 @@ const sameAssignment = (
   return flat(a) === flat(b);
 };
 
-/** A new-protocol group's record from its ConsumerGroupDescribe answer and its commits. */
-function consumerGroup(
-  d: ConsumerGroupDescription,
-  committed: readonly { topic: string; partition: number; offset: number }[],
+type Commits = readonly { topic: string; partition: number; offset: number }[];
+
+/**
+ * A group of the new protocols (consumer, share, streams) from its describe answer and its commits: its members
+ * and the partitions they hold, rebalancing while its epochs differ or a member does not hold its target yet
+ * (`allAtTarget`). A group without members has nothing to rebalance, whatever its epochs (they part when the
+ * last leaves).
+ */
+function describedGroup(
+  protocol: GroupProtocol,
+  d: DescribedGroupHead & {
+    members: readonly { clientId: string; clientHost: string; assigned: Holding['topics'] }[];
+  },
+  committed: Commits,
+  allAtTarget: boolean,
 ): GroupOffsets {
   const held = withAssigned(
     committed,
@@ -167,15 +200,52 @@ function consumerGroup(
   );
   return {
     group: d.groupId,
-    protocol: 'consumer',
+    protocol,
     state: d.state,
     members: d.members.length,
     assignedPartitions: held.assigned,
-    rebalancing:
-      d.groupEpoch !== d.assignmentEpoch || d.members.some((m) => !sameAssignment(m.assigned, m.target)),
+    rebalancing: d.members.length > 0 && (d.groupEpoch !== d.assignmentEpoch || !allAtTarget),
     epochs: { group: d.groupEpoch, assignment: d.assignmentEpoch },
     committed: held.committed,
   };
+}
+
+const consumerGroup = (d: ConsumerGroupDescription, committed: Commits): GroupOffsets =>
+  describedGroup(
+    'consumer',
+    d,
+    committed,
+    d.members.every((m) => sameAssignment(m.assigned, m.target)),
+  );
+
+const streamsGroup = (d: StreamsGroupDescription, committed: Commits): GroupOffsets =>
+  describedGroup(
+    'streams',
+    d,
+    committed,
+    d.members.every((m) => m.atTarget),
+  );
+
+/**
+ * A share group's record from its ShareGroupDescribe answer and its start offsets: each share-partition's start
+ * offset stands for a commit until the log ends are read (readLagSnapshot moves it to the first record Kafka
+ * counts unacknowledged), -1 for a partition assigned but not yet read.
+ */
+function shareGroup(d: ShareGroupDescription, offsets: ShareGroupOffsets): GroupOffsets {
+  const out = describedGroup(
+    'share',
+    d,
+    offsets.partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.startOffset })),
+    true,
+  );
+  const backlogOf = new Map(offsets.partitions.map((p) => [partitionKey(p.topic, p.partition), p.lag]));
+  for (const c of out.committed) {
+    if (c.offset < 0) continue;
+    c.shareStart = c.offset;
+    const backlog = backlogOf.get(partitionKey(c.topic, c.partition)) ?? -1;
+    if (backlog >= 0) c.shareBacklog = backlog;
+  }
+  return out;
 }
 
 /** Splits `items` into runs of at most `size`. */
@@ -203,7 +273,6 @@ async function readGroups(
     return listGroups(b);
   });
   const protocols = new Map<string, GroupProtocol>();
-  const unread = { share: 0, streams: 0 };
   let untyped = 0;
   listed.forEach((r, i) => {
     if (r.status === 'rejected') {
@@ -212,8 +281,7 @@ async function readGroups(
     }
     if (!r.value.typed) untyped += 1;
     for (const g of r.value.groups) {
-      if (g.protocol === 'share' || g.protocol === 'streams') unread[g.protocol] += 1;
-      else if (g.protocol === 'consumer' || g.protocolType === 'consumer' || g.protocolType === '')
+      if (g.protocol !== 'classic' || g.protocolType === 'consumer' || g.protocolType === '')
         protocols.set(g.groupId, g.protocol);
     }
   });
@@ -221,8 +289,6 @@ async function readGroups(
     notes.push(
       `ListGroups below v5 on ${untyped} broker(s): groups read as classic (no new consumer protocol)`,
     );
-  if (unread.share + unread.streams > 0)
-    notes.push(`not read: ${unread.share} share group(s), ${unread.streams} streams group(s)`);
   if (protocols.size === 0) return [];
   let found: Awaited<ReturnType<typeof findCoordinators>> | undefined;
   for (const b of brokers.filter((_, i) => listed[i]?.status === 'fulfilled')) {
@@ -249,26 +315,49 @@ async function readGroups(
       const r = await session.onBroker(address, async (broker) => {
         const classic = [];
         const consumer: ConsumerGroupDescription[] = [];
+        const share: { description: ShareGroupDescription; offsets?: ShareGroupOffsets }[] = [];
+        const streams: StreamsGroupDescription[] = [];
         const commits = [];
         const newProtocol = groups.filter((g) => protocols.get(g) === 'consumer');
         if (newProtocol.length > 0 && !describesConsumerGroups(broker))
           throw new Error('lists consumer-protocol groups but does not answer ConsumerGroupDescribe');
-        for (const batch of chunks(groups, GROUPS_PER_REQUEST)) {
-          const old = batch.filter((g) => protocols.get(g) !== 'consumer');
+        const shared = groups.filter((g) => protocols.get(g) === 'share');
+        if (shared.length > 0 && !describesShareGroups(broker))
+          throw new Error('lists share groups but does not answer ShareGroupDescribe');
+        if (groups.some((g) => protocols.get(g) === 'streams') && !describesStreamsGroups(broker))
+          throw new Error('lists streams groups but does not answer StreamsGroupDescribe');
+        for (const batch of chunks(shared, GROUPS_PER_REQUEST)) {
+          rpcs.shareGroupDescribe += 1;
+          rpcs.describeShareGroupOffsets += 1;
+          const [d, o] = await Promise.all([
+            describeShareGroups(broker, batch),
+            describeShareGroupOffsets(broker, batch),
+          ]);
+          const offsetsOf = new Map(o.map((x) => [x.group, x]));
+          for (const description of d)
+            share.push({ description, offsets: offsetsOf.get(description.groupId) });
+        }
+        const committing = groups.filter((g) => protocols.get(g) !== 'share');
+        for (const batch of chunks(committing, GROUPS_PER_REQUEST)) {
+          const old = batch.filter((g) => protocols.get(g) === 'classic');
           const young = batch.filter((g) => protocols.get(g) === 'consumer');
+          const streaming = batch.filter((g) => protocols.get(g) === 'streams');
           rpcs.offsetFetch += 1;
           if (old.length > 0) rpcs.describeGroups += 1;
           if (young.length > 0) rpcs.consumerGroupDescribe += 1;
-          const [d, n, c] = await Promise.all([
+          if (streaming.length > 0) rpcs.streamsGroupDescribe += 1;
+          const [d, n, s, c] = await Promise.all([
             old.length > 0 ? broker.describeGroups({ groupIds: old }) : { groups: [] },
             describeConsumerGroups(broker, young),
+            describeStreamsGroups(broker, streaming),
             fetchGroupOffsets(broker, batch),
           ]);
           classic.push(...d.groups);
           consumer.push(...n);
+          streams.push(...s);
           commits.push(...c);
         }
-        return { classic, consumer, commits };
+        return { classic, consumer, share, streams, commits };
       });
       if (r.status === 'rejected') {
         errors.push(`groups on coordinator ${address.nodeId}: ${(r.reason as Error).message}`);
@@ -311,6 +400,28 @@ async function readGroups(
           continue;
         }
         out.push(consumerGroup(g, c.committed));
+      }
+      for (const g of r.value.streams) {
+        const c = committedOf.get(g.groupId);
+        if (g.errorCode !== 0 || c === undefined || c.errorCode !== 0) {
+          errors.push(
+            `streams group ${g.groupId}: error ${g.errorCode || c?.errorCode}${g.errorMessage ? ` (${g.errorMessage})` : ''}`,
+          );
+          continue;
+        }
+        out.push(streamsGroup(g, c.committed));
+      }
+      for (const { description: g, offsets: o } of r.value.share) {
+        if (g.errorCode !== 0 || o === undefined || o.errorCode !== 0) {
+          const message = g.errorMessage ?? o?.errorMessage;
+          errors.push(
+            `share group ${g.groupId}: error ${g.errorCode || o?.errorCode}${message ? ` (${message})` : ''}`,
+          );
+          continue;
+        }
+        for (const p of o.partitions.filter((x) => x.errorCode !== 0))
+          errors.push(`share group ${g.groupId} ${p.topic}/${p.partition}: error ${p.errorCode}`);
+        out.push(shareGroup(g, { ...o, partitions: o.partitions.filter((x) => x.errorCode === 0) }));
       }
     }),
   );
@@ -399,6 +510,13 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
       errors.push(`ListOffsets on broker ${targets[i]?.nodeId}: ${(r.reason as Error).message}`);
     }
   });
+  // A share group's position: the first record Kafka has not counted acknowledged (its lag before the log end).
+  for (const g of groups)
+    for (const c of g.committed) {
+      const backlog = c.shareBacklog;
+      const log = logs.get(partitionKey(c.topic, c.partition));
+      if (backlog !== undefined && log !== undefined) c.offset = Math.max(c.offset, log.end - backlog);
+    }
   const transactions = await readHoldingTransactions(session, brokers, logs, leaders, rpcs, errors);
   return { groups, groupsComplete, logs, leaders, transactions, rpcs, errors, notes };
 }

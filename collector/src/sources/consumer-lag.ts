@@ -110,8 +110,10 @@ export function lagSamples(
       // as a rewind of its group.
       if (c.offset >= 0) committedSum += c.offset;
       if (log === undefined) continue; // leader unknown this cycle: no figure rather than a wrong one
-      const holder: Record<string, string> =
-        c.holder === undefined ? {} : { client_id: c.holder.clientId, client_host: c.holder.clientHost };
+      const holder: Record<string, string | number> = {
+        ...(c.holder === undefined ? {} : { client_id: c.holder.clientId, client_host: c.holder.clientHost }),
+        ...(c.shareStart === undefined ? {} : { share_start_offset: c.shareStart }),
+      };
       if (c.offset < 0) {
         // Assigned to a member, never committed: reported with the log it would read from (its start or its end,
         // as the consumer's auto.offset.reset decides), not dropped.
