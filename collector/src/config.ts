@@ -70,8 +70,7 @@ const cluster = z
     /**
      * The synthetic probe: a managed topic with a partition on each broker, a record to each every
      * `interval`, read back; a record slower than `sla` end to end is delayed, one not back within `lost_after`
-     * is lost. What each broker's probe saw is reported every `report`, on its own schedule: a slow broker
-     * that is fast again is seen within seconds, not at the next cycle.
+     * is lost.
      */
     probe: z
       .object({
@@ -81,7 +80,6 @@ const cluster = z
           .regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name')
           .default('__lookout_probe'),
         interval: duration.default(500),
-        report: duration.default(5_000),
         sla: duration.default(1_000),
         lost_after: duration.default(10_000),
       })
@@ -166,8 +164,6 @@ const crossChecks =
         });
       if (!isCronInterval(c.liveness.interval))
         problems.push({ path: ['clusters', ci, 'liveness', 'interval'], message: cronIntervalMessage });
-      if (!isCronInterval(c.probe.report))
-        problems.push({ path: ['clusters', ci, 'probe', 'report'], message: cronIntervalMessage });
       if (names.has(c.name))
         problems.push({ path: ['clusters', ci, 'name'], message: `cluster '${c.name}' is named twice` });
       names.add(c.name);

@@ -26,14 +26,7 @@ export function labCollectorConfig(
         lag: { exact_budget: 1000 },
         liveness: { interval: 2_000, timeout: 1_500 },
         restart_grace: 300_000,
-        probe: {
-          enabled: true,
-          topic: '__lookout_probe',
-          interval: 500,
-          report: 5_000,
-          sla: 1_000,
-          lost_after: 10_000,
-        },
+        probe: { enabled: true, topic: '__lookout_probe', interval: 500, sla: 1_000, lost_after: 10_000 },
         brokers: state.brokers.map((b) => ({
           id: b.id,
           host: '127.0.0.1',

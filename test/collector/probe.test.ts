@@ -35,7 +35,7 @@ describe('the synthetic probe against the lab', () => {
     const probe = probeSource(
       'lab',
       session,
-      { topic, interval: 500, report: 5_000, sla: 1_000, lost_after: 10_000 },
+      { topic, interval: 500, sla: 1_000, lost_after: 10_000 },
       Date.now,
     );
     const signal = new AbortController().signal;

@@ -10,8 +10,6 @@ import type { Source } from '../source.ts';
 export interface ProbeSettings {
   topic: string;
   interval: number;
-  /** How often what each broker's probe saw is reported (its own schedule). */
-  report: number;
   sla: number;
   lost_after: number;
 }
@@ -80,9 +78,6 @@ export function probeSource(
     cluster,
     target: `probe ${settings.topic}`,
     kind: 'probe',
-    intervalMs: settings.report,
-    // A report only drains the ledger; the first also creates the topic (a few seconds at most).
-    timeoutMs: Math.max(1_000, settings.report - 500),
     async collect(nowMs) {
       if (loop === undefined) {
         await reconcile();
