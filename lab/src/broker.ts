@@ -90,16 +90,17 @@ export async function formatNode(jars: KafkaJars, propertiesPath: string, cluste
   }
 }
 
-/** The JVM command line of one node, with the JMX exporter and Jolokia agents on their own loopback ports. */
+/** The JVM command line of one node (`heapMb` its maximum heap), with the JMX exporter and Jolokia agents on their own loopback ports. */
 export function brokerCommand(
   jars: KafkaJars,
   nodeDir: string,
   ports: NodePorts,
   propertiesPath: string,
+  heapMb = 512,
 ): Omit<BrokerRecord, 'pid'> {
   const args = [
     '-Xms256m',
-    '-Xmx512m',
+    `-Xmx${heapMb}m`,
     '-XX:+UseG1GC',
     '-XX:MaxMetaspaceSize=128m',
     '-XX:ReservedCodeCacheSize=64m',

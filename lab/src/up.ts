@@ -20,6 +20,8 @@ export interface LabOptions {
   say: (line: string) => void;
   /** How long the cluster may take to become ready once the JVMs run. */
   readyTimeoutMs?: number;
+  /** Each broker's JVM heap (default 512 MiB; the consumer-lag benchmark's 36,000 replicas need more). */
+  brokerHeapMb?: number;
 }
 
 /** Waits until every broker is in the metadata and answers on its JMX exporter and Jolokia ports (and the node_exporter). */
@@ -102,7 +104,7 @@ export async function startLab(options: LabOptions): Promise<LabState> {
   try {
     say(`starting ${brokers} broker JVM(s) and influxd …`);
     state.brokers = prepared.map(({ node, nodeDir, properties }): BrokerRecord => {
-      const command = brokerCommand(jars, nodeDir, node, properties);
+      const command = brokerCommand(jars, nodeDir, node, properties, options.brokerHeapMb);
       return { ...command, pid: spawnDetached(command.command, command.args, command.log, nodeDir) };
     });
     writeState(state);

@@ -28,8 +28,9 @@ export function behindPositions(snap: LagSnapshot): (RecordAt & { key: string; l
   const out = new Map<string, RecordAt & { key: string; lag: number }>();
   for (const g of snap.groups) {
     for (const c of g.committed) {
-      const log = snap.logs.get(partitionKey(c.topic, c.partition));
-      const leader = snap.leaders.get(partitionKey(c.topic, c.partition));
+      const at = partitionKey(c.topic, c.partition);
+      const log = snap.logs.get(at);
+      const leader = snap.leaders.get(at);
       if (c.offset < 0 || log === undefined || leader === undefined) continue;
       const offset = Math.max(c.offset, log.start);
       const lag = readableEnd(log) - offset;
@@ -104,7 +105,8 @@ export function lagSamples(
     let retentionUsed = 0;
     const perTopic = new Map<string, { sum: number; max: number }>();
     for (const c of g.committed) {
-      const log = snap.logs.get(partitionKey(c.topic, c.partition));
+      const key = partitionKey(c.topic, c.partition);
+      const log = snap.logs.get(key);
       const tags = { cluster, group: g.group, topic: c.topic, partition: String(c.partition), tenant };
       // Every commit counts, led or not: a partition leaderless for a cycle (a broker crash) must not read
       // as a rewind of its group.
@@ -136,7 +138,6 @@ export function lagSamples(
       const read = readableEnd(log) > position ? recordTime(c.topic, c.partition, position) : undefined;
       const lag = read === 'end' ? 0 : Math.max(0, readableEnd(log) - position);
       const lostHere = Math.max(0, log.start - c.offset);
-      const key = partitionKey(c.topic, c.partition);
       const stamped = lag > 0 && read !== 'end' ? read : undefined;
       // A record stamped (CreateTime) before it could have reached the log was late from its producer: the
       // consumer's delay counts from its arrival, as the log-end history dates it.

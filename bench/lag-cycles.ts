@@ -1,0 +1,59 @@
+import { partitionKey, readLagSnapshot } from '../collector/src/kafka/lag.ts';
+import { KafkaSession } from '../collector/src/kafka/session.ts';
+import { consumerLagSource } from '../collector/src/sources/consumer-lag.ts';
+
+/**
+ * Our side of the consumer-lag benchmark, in a process of its own so that its memory is the collector's and
+ * not the seeding's: `node --import tsx bench/lag-cycles.ts BOOTSTRAP RUNS`. Each run, from a new session each
+ * time (what a collector does on start):
+ * - `lag`: the lag in messages of every group (the lag snapshot: groups listed and described by their own
+ *   protocol, commits, log start, end and last stable offsets, then each group's lag summed), what the Go peer
+ *   computes;
+ * - `cold` and `steady`: a whole consumer-lag cycle of the collector (the same snapshot, then lag in seconds,
+ *   exact for up to 1,000 positions a cycle, and every sample), its first cycle and three more.
+ * Prints one JSON line: `{ lag, cold, steady, samples, errors, firstError }` (milliseconds; the last cycle's
+ * samples and errors).
+ */
+const [bootstrap, runsArg] = process.argv.slice(2);
+if (bootstrap === undefined || !/^\d+$/.test(runsArg ?? '')) {
+  console.error('usage: lag-cycles.ts BOOTSTRAP[,BOOTSTRAP...] RUNS');
+  process.exit(2);
+}
+const newSession = (name: string): KafkaSession =>
+  new KafkaSession({ brokers: bootstrap.split(','), clientId: name, requestTimeoutMs: 30_000 });
+const lag: number[] = [];
+const cold: number[] = [];
+const steady: number[] = [];
+let samples = 0;
+let errors = 0;
+let firstError: string | undefined;
+for (let run = 0; run < Number(runsArg); run++) {
+  const bare = newSession(`bench-lag-snapshot-${run}`);
+  let t = Date.now();
+  const snap = await readLagSnapshot(bare);
+  const byGroup = new Map<string, number>();
+  for (const g of snap.groups) {
+    let sum = 0;
+    for (const c of g.committed) {
+      const log = snap.logs.get(partitionKey(c.topic, c.partition));
+      if (log !== undefined && c.offset >= 0) sum += Math.max(0, log.end - Math.max(c.offset, log.start));
+    }
+    byGroup.set(g.group, sum);
+  }
+  lag.push(Date.now() - t);
+  await bare.close();
+
+  const session = newSession(`bench-lag-${run}`);
+  const source = consumerLagSource('lab', session, () => '', 1000);
+  const signal = new AbortController().signal;
+  for (let i = 0; i < 4; i++) {
+    t = Date.now();
+    const got = await source.collect(Date.now(), signal);
+    (i === 0 ? cold : steady).push(Date.now() - t);
+    samples = got.samples.length;
+    errors = got.errorCount;
+    firstError = got.firstError;
+  }
+  await session.close();
+}
+console.log(JSON.stringify({ lag, cold, steady, samples, errors, firstError }));
