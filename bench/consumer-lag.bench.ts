@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { partitionKey, readLagSnapshot } from '../collector/src/kafka/lag.ts';
+import { readLagSnapshot } from '../collector/src/kafka/lag.ts';
 import { KafkaSession } from '../collector/src/kafka/session.ts';
 import { labStatus, requireState, stopLab } from '../lab/src/control.ts';
 import { defaultLabDir } from '../lab/src/paths.ts';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { buildKadmPeer } from './kadm-peer.ts';
 import { runKafkaConsumerGroups } from './kafka-consumer-groups.ts';
 import { startLagMembers } from './lag-members.ts';
-import { committedOf, protocolOf, seedLagCluster, seedShape, topicName } from './lag-seed.ts';
+import { committedOf, protocolOf, seedLagCluster, seedShape, snapshotLag, topicName } from './lag-seed.ts';
 import { runMeasured } from './measured.ts';
 import { median, result, oursAtMost, ratioAtMost } from './result.ts';
 import type { BenchResult } from './result.ts';
@@ -110,14 +110,7 @@ export default async function bench(): Promise<BenchResult[]> {
     if (snap === undefined) throw new Error('no snapshot');
     say(`requests per snapshot (ours): ${JSON.stringify(snap.rpcs)}`);
     say(`lag requests served by the brokers meanwhile: ${JSON.stringify(oursServed)}`);
-    const logs = snap.logs;
-    const lagOf = (g: (typeof snap.groups)[number]): number =>
-      g.committed.reduce((sum, c) => {
-        const log = logs.get(partitionKey(c.topic, c.partition));
-        return (
-          sum + (log === undefined || c.offset < 0 ? 0 : Math.max(0, log.end - Math.max(c.offset, log.start)))
-        );
-      }, 0);
+    const lagOf = (g: (typeof snap.groups)[number]): number => snapshotLag(snap, g);
     const seeded = snap.groups.filter((g) => g.group.startsWith('bench-group-'));
     if (seeded.length !== seedShape.groups) throw new Error(`saw ${seeded.length} seeded groups`);
     const wrong: string[] = [];

@@ -1,6 +1,7 @@
-import { partitionKey, readLagSnapshot } from '../collector/src/kafka/lag.ts';
+import { readLagSnapshot } from '../collector/src/kafka/lag.ts';
 import { KafkaSession } from '../collector/src/kafka/session.ts';
 import { consumerLagSource } from '../collector/src/sources/consumer-lag.ts';
+import { snapshotLag } from './lag-seed.ts';
 
 /**
  * Our side of the consumer-lag benchmark, in a process of its own so that its memory is the collector's and
@@ -31,15 +32,8 @@ for (let run = 0; run < Number(runsArg); run++) {
   const bare = newSession(`bench-lag-snapshot-${run}`);
   let t = Date.now();
   const snap = await readLagSnapshot(bare);
-  const byGroup = new Map<string, number>();
-  for (const g of snap.groups) {
-    let sum = 0;
-    for (const c of g.committed) {
-      const log = snap.logs.get(partitionKey(c.topic, c.partition));
-      if (log !== undefined && c.offset >= 0) sum += Math.max(0, log.end - Math.max(c.offset, log.start));
-    }
-    byGroup.set(g.group, sum);
-  }
+  const byGroup = new Map(snap.groups.map((g) => [g.group, snapshotLag(snap, g)]));
+  if (byGroup.size !== snap.groups.length) throw new Error('a group listed twice');
   lag.push(Date.now() - t);
   await bare.close();
 

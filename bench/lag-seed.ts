@@ -2,6 +2,8 @@ import { createKafka, createProducer } from '../collector/src/kafka/client.ts';
 import type { BrokerAddress } from '../collector/src/kafka/brokers.ts';
 import { fetchGroupOffsets, findCoordinators } from '../collector/src/kafka/groups.ts';
 import type { KafkaSession } from '../collector/src/kafka/session.ts';
+import { partitionKey } from '../collector/src/kafka/lag.ts';
+import type { GroupOffsets, LagSnapshot } from '../collector/src/kafka/lag.ts';
 
 /** The consumer-lag benchmark's cluster content: topics × partitions, groups, and what each committed. */
 export const seedShape = { topics: 200, partitions: 60, replication: 3, groups: 2_000, records: 20 } as const;
@@ -10,6 +12,14 @@ export const topicName = (t: number): string => `bench-lag-${String(t).padStart(
 export const groupName = (g: number): string => `bench-group-${String(g).padStart(4, '0')}`;
 /** Group g reads topic g mod topics, every partition; its committed offset on partition p. */
 export const committedOf = (g: number, p: number): number => (g * 7 + p) % (seedShape.records + 1);
+/** A group's lag in messages in a snapshot, summed over its committed partitions (what both peers print). */
+export const snapshotLag = (snap: LagSnapshot, g: GroupOffsets): number =>
+  g.committed.reduce((sum, c) => {
+    const log = snap.logs.get(partitionKey(c.topic, c.partition));
+    return (
+      sum + (log === undefined || c.offset < 0 ? 0 : Math.max(0, log.end - Math.max(c.offset, log.start)))
+    );
+  }, 0);
 /** Half the groups use the new consumer protocol (KIP-848), half the classic one: odd groups are `consumer`. */
 export const protocolOf = (g: number): 'classic' | 'consumer' => (g % 2 === 1 ? 'consumer' : 'classic');
 
