@@ -118,10 +118,6 @@ const { createLogger, LEVELS } = require('kafkajs/src/loggers') as {
 };
 const silent = (): unknown => createLogger({ level: LEVELS.NOTHING, logCreator: () => () => undefined });
 
-/** The kafkajs protocol encoder and decoder classes, for requests we write ourselves. */
-export const EncoderClass = require('kafkajs/src/protocol/encoder') as new () => unknown;
-export const DecoderClass = require('kafkajs/src/protocol/decoder') as new (data: Buffer) => unknown;
-
 /** Where a broker listens. */
 export interface BrokerAddress {
   nodeId: number;

@@ -100,7 +100,7 @@ export async function fetchGroupOffsets(
               const topic = t.readUVarIntString() ?? '';
               t.readUVarIntArray((p) => {
                 const partition = p.readInt32();
-                const offset = Number(p.readInt64().toString());
+                const offset = Number(p.readInt64());
                 p.readInt32(); // committed_leader_epoch
                 p.readUVarIntString(); // metadata
                 const errorCode = p.readInt16();

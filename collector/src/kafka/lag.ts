@@ -3,6 +3,8 @@ import { memberAssignment } from './client.ts';
 import { describeConsumerGroups, describesConsumerGroups, listGroups } from './group-protocols.ts';
 import type { ConsumerGroupDescription, DescribedGroupHead, GroupProtocol } from './group-protocols.ts';
 import { fetchGroupOffsets, findCoordinators } from './groups.ts';
+import { listLogOffsets } from './log-offsets.ts';
+import type { LogOffset } from './log-offsets.ts';
 import { readMetadata } from './metadata.ts';
 import type { KafkaSession } from './session.ts';
 import { describeShareGroupOffsets, describeShareGroups, describesShareGroups } from './share-groups.ts';
@@ -124,8 +126,24 @@ export interface HoldingTransaction {
 /** Where a read_committed consumer can read up to: the last stable offset. */
 export const readableEnd = (log: PartitionLog): number => log.stable ?? log.end;
 
-/** The key of a partition in `LagSnapshot.logs`. */
-export const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+/** Partition keys by topic, each made once: see partitionKey. */
+const keysByTopic = new Map<string, string[]>();
+
+/**
+ * The key of a partition in `LagSnapshot.logs`: `topic\u0000partition`. The same string each time it is asked
+ * for, so that every map keyed by it hashes it once and finds it by identity: a cycle looks up 100,000s of
+ * committed partitions, and a key built anew each time cost most of it. Bounded: forgotten past 100,000 topics.
+ */
+export const partitionKey = (topic: string, partition: number): string => {
+  if (!Number.isInteger(partition) || partition < 0) return `${topic}\u0000${partition}`;
+  let keys = keysByTopic.get(topic);
+  if (keys === undefined) {
+    if (keysByTopic.size >= 100_000) keysByTopic.clear();
+    keys = [];
+    keysByTopic.set(topic, keys);
+  }
+  return (keys[partition] ??= `${topic}\u0000${partition}`);
+};
 
 /** Partitions a member holds, and who it is. */
 interface Holding {
@@ -144,38 +162,42 @@ function withAssigned(
 ): { committed: GroupOffsets['committed']; assigned: number } {
   const holders = new Map<
     string,
-    { topic: string; partition: number; holder: { clientId: string; clientHost: string } }
+    { topic: string; partition: number; holder: { clientId: string; clientHost: string }; committed: boolean }
   >();
-  for (const h of holdings)
+  for (const h of holdings) {
+    const holder = { clientId: h.clientId, clientHost: h.clientHost };
     for (const { topic, partitions } of h.topics)
       for (const partition of partitions)
-        holders.set(partitionKey(topic, partition), {
-          topic,
-          partition,
-          holder: { clientId: h.clientId, clientHost: h.clientHost },
-        });
-  const out: GroupOffsets['committed'] = committed.map((c) => {
+        holders.set(partitionKey(topic, partition), { topic, partition, holder, committed: false });
+  }
+  const out: GroupOffsets['committed'] = [];
+  for (const c of committed) {
     const held = holders.get(partitionKey(c.topic, c.partition));
-    return held === undefined ? { ...c } : { ...c, holder: held.holder };
-  });
-  const seen = new Set(committed.map((c) => partitionKey(c.topic, c.partition)));
-  for (const [key, { topic, partition, holder }] of holders)
-    if (!seen.has(key)) out.push({ topic, partition, offset: -1, holder });
+    if (held === undefined) out.push({ topic: c.topic, partition: c.partition, offset: c.offset });
+    else {
+      held.committed = true;
+      out.push({ topic: c.topic, partition: c.partition, offset: c.offset, holder: held.holder });
+    }
+  }
+  for (const { topic, partition, holder, committed: seen } of holders.values())
+    if (!seen) out.push({ topic, partition, offset: -1, holder });
   return { committed: out, assigned: holders.size };
 }
 
 const classicRebalancing = new Set(['PreparingRebalance', 'CompletingRebalance']);
 
+/** Whether two assignments hold the same partitions (each lists a partition once, as Kafka's do). */
 const sameAssignment = (
   a: readonly { topic: string; partitions: number[] }[],
   b: readonly { topic: string; partitions: number[] }[],
 ): boolean => {
-  const flat = (x: typeof a) =>
-    x
-      .flatMap((t) => t.partitions.map((p) => `${t.topic}:${p}`))
-      .sort()
-      .join(',');
-  return flat(a) === flat(b);
+  const count = (x: typeof a): number => x.reduce((n, t) => n + t.partitions.length, 0);
+  if (count(a) !== count(b)) return false;
+  const target = new Map(b.map((t) => [t.topic, new Set(t.partitions)]));
+  return a.every((t) => {
+    const held = target.get(t.topic);
+    return held !== undefined && t.partitions.every((p) => held.has(p));
+  });
 };
 
 type Commits = readonly { topic: string; partition: number; offset: number }[];
@@ -467,47 +489,35 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
     const address = targets.find((b) => b.nodeId === broker.nodeId);
     const byTopic = new Map<string, number[]>();
     for (const p of owned.get(broker.nodeId) ?? []) {
-      byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+      const partitions = byTopic.get(p.topic);
+      if (partitions === undefined) byTopic.set(p.topic, [p.partition]);
+      else partitions.push(p.partition);
     }
-    const ask = (timestamp: number, isolationLevel = 0) =>
-      broker.listOffsets({
-        replicaId: -1,
-        isolationLevel,
-        topics: [...byTopic].map(([topic, partitions]) => ({
-          topic,
-          partitions: partitions.map((partition) => ({ partition, timestamp })),
-        })),
-      });
     rpcs.listOffsets += 3;
-    const [latest, stable, earliest] = await Promise.all([ask(-1), ask(-1, 1), ask(-2)]);
-    const offsets = (answer: typeof latest) =>
-      new Map(
-        answer.responses.flatMap((r) =>
-          r.partitions
-            .filter((p) => p.errorCode === 0)
-            .map((p) => [partitionKey(r.topic, p.partition), Number(p.offset)] as const),
-        ),
-      );
+    const [latest, stable, earliest] = await Promise.all([
+      listLogOffsets(broker, byTopic, -1, 0),
+      listLogOffsets(broker, byTopic, -1, 1),
+      listLogOffsets(broker, byTopic, -2, 0),
+    ]);
+    const offsets = (answer: LogOffset[]): Map<string, number> => {
+      const out = new Map<string, number>();
+      for (const p of answer) if (p.errorCode === 0) out.set(partitionKey(p.topic, p.partition), p.offset);
+      return out;
+    };
     const starts = offsets(earliest);
     const stables = offsets(stable);
-    for (const r of latest.responses) {
-      for (const p of r.partitions) {
-        const key = partitionKey(r.topic, p.partition);
-        if (p.errorCode !== 0) {
-          errors.push(
-            `ListOffsets ${r.topic}/${p.partition} on broker ${broker.nodeId}: error ${p.errorCode}`,
-          );
-          continue;
-        }
-        const end = Number(p.offset);
-        const lso = stables.get(key);
-        logs.set(key, {
-          start: starts.get(key) ?? 0,
-          end,
-          ...(lso !== undefined && lso < end ? { stable: lso } : {}),
-        });
-        if (address !== undefined) leaders.set(key, address);
+    for (const p of latest) {
+      const key = partitionKey(p.topic, p.partition);
+      if (p.errorCode !== 0) {
+        errors.push(`ListOffsets ${p.topic}/${p.partition} on broker ${broker.nodeId}: error ${p.errorCode}`);
+        continue;
       }
+      const end = p.offset;
+      const lso = stables.get(key);
+      const log: PartitionLog = { start: starts.get(key) ?? 0, end };
+      if (lso !== undefined && lso < end) log.stable = lso;
+      logs.set(key, log);
+      if (address !== undefined) leaders.set(key, address);
     }
   });
   results.forEach((r, i) => {
@@ -517,11 +527,12 @@ export async function readLagSnapshot(session: KafkaSession): Promise<LagSnapsho
   });
   // A share group's position: the first record Kafka has not counted acknowledged (its lag before the log end).
   for (const g of groups)
-    for (const c of g.committed) {
-      const backlog = c.shareBacklog;
-      const log = logs.get(partitionKey(c.topic, c.partition));
-      if (backlog !== undefined && log !== undefined) c.offset = Math.max(c.offset, log.end - backlog);
-    }
+    if (g.protocol === 'share')
+      for (const c of g.committed) {
+        const backlog = c.shareBacklog;
+        const log = backlog === undefined ? undefined : logs.get(partitionKey(c.topic, c.partition));
+        if (backlog !== undefined && log !== undefined) c.offset = Math.max(c.offset, log.end - backlog);
+      }
   const transactions = await readHoldingTransactions(session, brokers, logs, leaders, rpcs, errors);
   return { groups, groupsComplete, logs, leaders, transactions, rpcs, errors, notes };
 }

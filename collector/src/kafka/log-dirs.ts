@@ -31,7 +31,7 @@ function decodeLogDirs(broker: number, d: Decoder): LogDir[] {
       t.readUVarIntString();
       t.readUVarIntArray((p) => {
         p.readInt32();
-        partitionBytes += Number(p.readInt64().toString());
+        partitionBytes += Number(p.readInt64());
         p.readInt64(); // offset_lag
         p.readBoolean(); // is_future_key
         p.readTaggedFields();
@@ -39,8 +39,8 @@ function decodeLogDirs(broker: number, d: Decoder): LogDir[] {
       });
       t.readTaggedFields();
     });
-    const totalBytes = Number(r.readInt64().toString());
-    const usableBytes = Number(r.readInt64().toString());
+    const totalBytes = Number(r.readInt64());
+    const usableBytes = Number(r.readInt64());
     r.readTaggedFields();
     return { broker, path, errorCode: dirError, totalBytes, usableBytes, partitionBytes, partitions };
   });

@@ -108,9 +108,9 @@ export async function describeShareGroupOffsets(
               t.forward(16); // topic_id (uuid)
               t.readUVarIntArray((p) => {
                 const partition = p.readInt32();
-                const startOffset = Number(p.readInt64().toString());
+                const startOffset = Number(p.readInt64());
                 p.readInt32(); // leader_epoch
-                const lag = version >= 1 ? Number(p.readInt64().toString()) : -1;
+                const lag = version >= 1 ? Number(p.readInt64()) : -1;
                 const errorCode = p.readInt16();
                 p.readUVarIntString(); // error_message
                 p.readTaggedFields();

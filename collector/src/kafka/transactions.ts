@@ -76,9 +76,9 @@ export async function describeOpenTransactions(
               const producerId = s.readInt64().toString();
               s.readInt32(); // producer_epoch
               s.readInt32(); // last_sequence
-              const lastWriteMs = Number(s.readInt64().toString());
+              const lastWriteMs = Number(s.readInt64());
               s.readInt32(); // coordinator_epoch
-              const startOffset = Number(s.readInt64().toString());
+              const startOffset = Number(s.readInt64());
               s.readTaggedFields();
               if (startOffset >= 0) out.push({ topic, partition, producerId, startOffset, lastWriteMs });
             });

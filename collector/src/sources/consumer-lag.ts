@@ -1,4 +1,4 @@
-import type { Sample } from '../../../model/src/sample.ts';
+import type { FieldValue, Sample } from '../../../model/src/sample.ts';
 import type { KafkaSession } from '../kafka/session.ts';
 import { partitionKey, readLagSnapshot, readableEnd } from '../kafka/lag.ts';
 import type { LagSnapshot, PartitionLog } from '../kafka/lag.ts';
@@ -25,29 +25,31 @@ export type RecordTime = (topic: string, partition: number, offset: number) => n
  * the candidates for an `exact` lag in seconds.
  */
 export function behindPositions(snap: LagSnapshot): (RecordAt & { key: string; lag: number })[] {
-  const out = new Map<string, RecordAt & { key: string; lag: number }>();
+  const out: (RecordAt & { key: string; lag: number })[] = [];
+  // Offsets already taken, by partition: several groups at one position are read once.
+  const taken = new Map<string, Set<number>>();
   for (const g of snap.groups) {
     for (const c of g.committed) {
+      if (c.offset < 0) continue;
       const at = partitionKey(c.topic, c.partition);
       const log = snap.logs.get(at);
       const leader = snap.leaders.get(at);
-      if (c.offset < 0 || log === undefined || leader === undefined) continue;
+      if (log === undefined || leader === undefined) continue;
       const offset = Math.max(c.offset, log.start);
-      const lag = readableEnd(log) - offset;
+      const end = readableEnd(log);
+      if (end - offset <= 0) continue;
+      let offsets = taken.get(at);
+      if (offsets === undefined) {
+        offsets = new Set();
+        taken.set(at, offsets);
+      }
+      if (offsets.has(offset)) continue;
+      offsets.add(offset);
       const key = recordKey(c.topic, c.partition, offset);
-      if (lag > 0 && !out.has(key))
-        out.set(key, {
-          topic: c.topic,
-          partition: c.partition,
-          offset,
-          leader,
-          key,
-          lag,
-          end: readableEnd(log),
-        });
+      out.push({ topic: c.topic, partition: c.partition, offset, leader, key, lag: end - offset, end });
     }
   }
-  return [...out.values()];
+  return out;
 }
 
 /**
@@ -77,6 +79,19 @@ const cadenceFields = (c: Cadence | undefined): Record<string, number> =>
   c === undefined
     ? {}
     : { commit_age_s: c.ageS, ...(c.intervalS === undefined ? {} : { commit_interval_s: c.intervalS }) };
+
+/** A sample's fields while they are filled in. */
+type Fields = Record<string, FieldValue>;
+
+/** `fields` with who holds the partition (client id and host) and a share-partition's start offset, where known. */
+function heldBy(fields: Fields, c: LagSnapshot['groups'][number]['committed'][number]): Fields {
+  if (c.holder !== undefined) {
+    fields.client_id = c.holder.clientId;
+    fields.client_host = c.holder.clientHost;
+  }
+  if (c.shareStart !== undefined) fields.share_start_offset = c.shareStart;
+  return fields;
+}
 
 /**
  * Lag in messages from one snapshot: per partition, per group and per group and topic. A partition without a
@@ -112,24 +127,11 @@ export function lagSamples(
       // as a rewind of its group.
       if (c.offset >= 0) committedSum += c.offset;
       if (log === undefined) continue; // leader unknown this cycle: no figure rather than a wrong one
-      const holder: Record<string, string | number> = {
-        ...(c.holder === undefined ? {} : { client_id: c.holder.clientId, client_host: c.holder.clientHost }),
-        ...(c.shareStart === undefined ? {} : { share_start_offset: c.shareStart }),
-      };
       if (c.offset < 0) {
         // Assigned to a member, never committed: reported with the log it would read from (its start or its end,
         // as the consumer's auto.offset.reset decides), not dropped.
-        out.push({
-          measurement: 'consumer_lag',
-          tags,
-          fields: {
-            has_commit: 0,
-            log_end_offset: log.end,
-            log_start_offset: log.start,
-            ...holder,
-          },
-          timeMs,
-        });
+        const fields: Fields = { has_commit: 0, log_end_offset: log.end, log_start_offset: log.start };
+        out.push({ measurement: 'consumer_lag', tags, fields: heldBy(fields, c), timeMs });
         continue;
       }
       // Behind the last stable offset, not the high watermark: what a read_committed consumer can read (an open
@@ -148,35 +150,32 @@ export function lagSamples(
         read === 'end'
           ? { method: 'exact' as const, seconds: 0 }
           : history?.lagSeconds(key, position, readableEnd(log), timeMs);
-      const seconds: Record<string, number | string> =
-        exact !== undefined
-          ? { lag_seconds: Math.max(0, (timeMs - exact) / 1000), lag_method: 'exact' }
-          : behind === undefined
-            ? {}
-            : behind.method === 'none'
-              ? { lag_method: 'none' }
-              : { lag_seconds: behind.seconds, lag_method: behind.method };
-      out.push({
-        measurement: 'consumer_lag',
-        tags,
-        fields: {
-          committed_offset: c.offset,
-          log_end_offset: log.end,
-          log_start_offset: log.start,
-          lag_messages: lag,
-          lost_messages: lostHere,
-          has_commit: 1,
-          ...seconds,
-          ...holder,
-        },
-        timeMs,
-      });
+      const fields: Fields = {
+        committed_offset: c.offset,
+        log_end_offset: log.end,
+        log_start_offset: log.start,
+        lag_messages: lag,
+        lost_messages: lostHere,
+        has_commit: 1,
+      };
+      let lagSeconds: number | undefined;
+      if (exact !== undefined) {
+        lagSeconds = Math.max(0, (timeMs - exact) / 1000);
+        fields.lag_seconds = lagSeconds;
+        fields.lag_method = 'exact';
+      } else if (behind !== undefined) {
+        if (behind.method !== 'none') {
+          lagSeconds = behind.seconds;
+          fields.lag_seconds = lagSeconds;
+        }
+        fields.lag_method = behind.method;
+      }
+      out.push({ measurement: 'consumer_lag', tags, fields: heldBy(fields, c), timeMs });
       partitions += 1;
-      if (typeof seconds.lag_seconds === 'number')
-        secondsMax = Math.max(secondsMax ?? 0, seconds.lag_seconds);
+      if (lagSeconds !== undefined) secondsMax = Math.max(secondsMax ?? 0, lagSeconds);
       retentionUsed = Math.max(
         retentionUsed,
-        retentionShare(lag, lostHere, log, seconds.lag_seconds, retentionMs(c.topic)),
+        retentionShare(lag, lostHere, log, lagSeconds, retentionMs(c.topic)),
       );
       sum += lag;
       max = Math.max(max, lag);
@@ -319,10 +318,17 @@ export function consumerLagSource(
       snap.errors.push(...(read?.errors ?? []));
       recordTimes.update(read?.times ?? new Map<string, number>(), new Set(positions.map((p) => p.key)));
       const markersOnly = read?.markersOnly ?? new Set<string>();
-      const recordTime: RecordTime = (topic, partition, offset) => {
-        const key = recordKey(topic, partition, offset);
-        return markersOnly.has(key) ? 'end' : recordTimes.get(key);
-      };
+      // The known record times of this cycle's positions (the only ones asked for), by partition and offset.
+      const timeAt = new Map<string, Map<number, number | 'end'>>();
+      for (const p of positions) {
+        const time = markersOnly.has(p.key) ? 'end' : recordTimes.get(p.key);
+        if (time === undefined) continue;
+        const at = partitionKey(p.topic, p.partition);
+        const offsets = timeAt.get(at) ?? new Map<number, number | 'end'>();
+        timeAt.set(at, offsets.set(p.offset, time));
+      }
+      const recordTime: RecordTime = (topic, partition, offset) =>
+        timeAt.get(partitionKey(topic, partition))?.get(offset);
       const first = snap.errors[0];
       cadence.retain(new Set(snap.groups.map((g) => g.group)));
       return {
