@@ -91,9 +91,9 @@ const cyclesScript = fileURLToPath(new URL('./lag-cycles.ts', import.meta.url));
  * consumer-lag source in a process of its own (`lag-cycles.ts`): its first cycle from a new session (cold) and
  * the steady ones; peak RSS; requests per cycle as the brokers counted them. Checked: every group's protocol,
  * state, members and lag against the seeded truth (its commits, and its topic's log ends as kafkajs's admin reads
- * them). Ours and kadm take turns, 3 rounds, once the members have settled. Peers in the same run on the same cluster: a Go program on
- * franz-go's kadm (`kadm-lag/`, the figure that counts: its own time from client creation to every group's
- * lag, as ours) and Kafka's own `kafka-consumer-groups --describe --all-groups` (process start to exit).
+ * them). Ours and kadm take turns, 3 rounds, once the members have settled. Peers in the same run on the same
+ * cluster: a Go program on franz-go's kadm (`kadm-lag/`, the figure that counts: its own time from client
+ * creation to every group's lag, as ours) and Kafka's own `kafka-consumer-groups --describe --all-groups` (process start to exit).
  */
 export default async function bench(): Promise<BenchResult[]> {
   const { lab, started } = await labForBench();
@@ -148,8 +148,8 @@ export default async function bench(): Promise<BenchResult[]> {
       `groups that differ from the seeded truth: ${wrong.length}${wrong.length > 0 ? ` (${wrong.slice(0, 5).join('; ')})` : ''}`,
     );
 
-    // Ours (in a process of its own: its first lag read, one more, a cold cycle and three steady ones) and the Go peer, taking turns 3 times:
-    // both see the same machine (the members' JVM and the brokers share its 2 cores), in the same run.
+    // Ours (in a process of its own: its first lag read, one more, a cold cycle and three steady ones) and the Go
+    // peer, taking turns 3 times: both see the same machine (the members' JVM and the brokers share its 2 cores).
     const cycles = {
       first: [] as number[],
       lag: [] as number[],
