@@ -7,7 +7,7 @@ import { startAlerter } from '../alerter/src/main.ts';
 import { labAlerterSetup } from '../lab/src/alerter-config.ts';
 import { requireState } from '../lab/src/control.ts';
 import { defaultLabDir } from '../lab/src/paths.ts';
-import { untilStopSignal } from './signals.ts';
+import { stopAndExit, untilStopSignal } from './signals.ts';
 
 interface AlertOptions {
   config?: string;
@@ -43,7 +43,10 @@ export function alertCommand(): Command {
         `alerter: ${setup.rules.length} rules; API on ${typeof address === 'object' && address !== null ? `${address.address}:${address.port}` : setup.config.listen}`,
       );
       await untilStopSignal();
-      await running.stop();
+      await stopAndExit(
+        () => running.stop(),
+        (line) => log.warn(line),
+      );
     });
   alert
     .command('check-config')

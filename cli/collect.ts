@@ -8,6 +8,7 @@ import { collectOnceFromConfig, runCollector } from '../collector/src/main.ts';
 import { labCollectorConfig } from '../lab/src/collector-config.ts';
 import { requireState } from '../lab/src/control.ts';
 import { defaultLabDir } from '../lab/src/paths.ts';
+import { stopAndExit, untilStopSignal } from './signals.ts';
 
 interface CollectOptions {
   config?: string;
@@ -49,9 +50,14 @@ export function collectCommand(): Command {
         return;
       }
       const stop = new AbortController();
-      process.once('SIGINT', () => stop.abort());
-      process.once('SIGTERM', () => stop.abort());
-      await runCollector(config, process.env, log, stop.signal);
+      const running = runCollector(config, process.env, log, stop.signal);
+      // Runs until a signal (or until it fails, which rejects here as before).
+      await Promise.race([untilStopSignal(), running]);
+      stop.abort();
+      await stopAndExit(
+        () => running,
+        (line) => log.warn(line),
+      );
     });
   collect
     .command('check-config')

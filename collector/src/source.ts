@@ -19,6 +19,8 @@ export interface Source {
   /** What is scraped, as it appears in the `scrape` measurement's `target` tag (no credentials). */
   target: string;
   kind: 'jmx' | 'jolokia' | 'admin' | 'disk' | 'lag' | 'probe' | 'liveness' | 'host';
+  /** The broker a per-broker target belongs to (its JMX exporter, its Jolokia agent): the `broker` tag. */
+  broker?: string;
   /** Its own schedule, when it is not the collector's `schedule.interval` (ms). */
   intervalMs?: number;
   /** Its own deadline, when it is not the collector's `schedule.timeout` (ms). */
@@ -26,6 +28,20 @@ export interface Source {
   /** Releases what the source keeps between collections (connections, background loops). */
   close?(): Promise<void>;
   collect(nowMs: number, signal: AbortSignal): Promise<Collected>;
+}
+
+/** The sources that read an exporter's answer, whose errors are its malformed lines or entries. */
+const exported = new Set<Source['kind']>(['jmx', 'jolokia', 'host']);
+
+/**
+ * An exporter whose answer is mostly unusable is not up, though it answered: more malformed lines or failed
+ * entries than usable samples (2 MB of binary garbage parsed to 12 samples and 8,248 errors). The samples it
+ * did give are kept; the scrape says why it failed.
+ */
+function mostlyUnusable(got: Collected): string | undefined {
+  if (got.errorCount === 0 || got.errorCount <= got.exposed) return undefined;
+  const first = got.firstError === undefined ? '' : `; the first: ${got.firstError}`;
+  return `mostly unusable: ${got.errorCount} malformed lines or failed entries against ${got.exposed} samples${first}`;
 }
 
 /**
@@ -39,7 +55,12 @@ export async function runSource(
   clock: () => number,
 ): Promise<Sample[]> {
   const started = clock();
-  const tags = { cluster: source.cluster, target: source.target, source: source.kind };
+  const tags: Record<string, string> = {
+    cluster: source.cluster,
+    target: source.target,
+    source: source.kind,
+  };
+  if (source.broker !== undefined) tags.broker = source.broker;
   let timer: NodeJS.Timeout | undefined;
   const controller = new AbortController();
   try {
@@ -51,8 +72,9 @@ export async function runSource(
     });
     const got = await Promise.race([source.collect(nowMs, controller.signal), deadline]);
     const kept = got.samples.reduce((n, s) => n + Object.keys(s.fields).length, 0);
+    const garbage = exported.has(source.kind) ? mostlyUnusable(got) : undefined;
     const fields = {
-      up: 1,
+      up: garbage === undefined ? 1 : 0,
       duration_ms: clock() - started,
       samples: got.exposed,
       kept,
@@ -63,7 +85,11 @@ export async function runSource(
       tags,
       fields: {
         ...fields,
-        ...(got.firstError === undefined ? {} : { error: got.firstError }),
+        ...(garbage === undefined
+          ? got.firstError === undefined
+            ? {}
+            : { error: got.firstError }
+          : { error: garbage }),
         ...(got.note === undefined ? {} : { note: got.note }),
       },
       timeMs: nowMs,

@@ -58,6 +58,10 @@ export const catalog = {
       bytes_in_total: counter('bytes', 'Bytes produced to this broker, all topics.'),
       bytes_out_total: counter('bytes', 'Bytes fetched from this broker by consumers, all topics.'),
       messages_in_total: counter('messages', 'Messages produced to this broker, all topics.'),
+      produce_requests_total: counter(
+        'requests',
+        'Produce requests appended here, one per partition written (TotalProduceRequestsPerSec).',
+      ),
       request_handler_idle_ratio: gauge(
         'float',
         'ratio',
@@ -513,8 +517,8 @@ export const catalog = {
     },
   },
   scrape: {
-    help: "The collector's own record of each target and cycle.",
-    tags: ['cluster', 'target', 'source'],
+    help: "The collector's own record of each target and cycle; `broker` on a broker's own targets (JMX exporter, Jolokia).",
+    tags: ['cluster', 'target', 'source', 'broker'],
     fields: {
       up: gauge('integer', 'bool', '1 if the target answered and parsed, else 0.'),
       duration_ms: gauge('float', 'ms', 'Time the scrape took, including timeouts.'),

@@ -94,6 +94,12 @@ export const jmxMetrics: readonly JmxMetric[] = [
     attribute: 'Count',
   }),
   m({
+    measurement: 'broker',
+    field: 'produce_requests_total',
+    mbean: `${bt},name=TotalProduceRequestsPerSec`,
+    attribute: 'Count',
+  }),
+  m({
     measurement: 'broker_topic',
     field: 'bytes_in_total',
     mbean: `${bt},name=BytesInPerSec,topic=*`,

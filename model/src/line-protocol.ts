@@ -1,6 +1,7 @@
 import { catalog } from './catalog.ts';
 import type { MeasurementSpec } from './catalog.ts';
 import type { Sample } from './sample.ts';
+import { encodeTagValue } from './tag-value.ts';
 
 const needsKeyEscape = /[,= \\]/;
 const escapeKey = (s: string): string =>
@@ -63,7 +64,8 @@ function tagPlan(keys: string[]): { keys: string[]; prefixes: string[] } {
 
 /**
  * Encodes samples as InfluxDB line protocol with ms timestamps (write with `precision=ms`), fields typed by
- * the catalog (integers get `i`). Tags are written in sorted key order, empty tags left out; NaN and ±Inf
+ * the catalog (integers get `i`). Tags are written in sorted key order, empty tags left out, values encoded
+ * (`encodeTagValue`: no name can add a line, a tag or a field); NaN and ±Inf
  * fields are left out (InfluxDB 1.x stores neither), and a sample left with no field is skipped and counted.
  */
 export function encodeLines(samples: readonly Sample[]): { body: string; points: number; skipped: number } {
@@ -83,7 +85,7 @@ export function encodeLines(samples: readonly Sample[]): { body: string; points:
     for (let k = 0; k < plan.keys.length; k++) {
       const value = sample.tags[plan.keys[k] ?? ''];
       if (value === undefined || value === '') continue;
-      line += `${plan.prefixes[k]}${escapeKey(value)}`;
+      line += `${plan.prefixes[k]}${escapeKey(encodeTagValue(value))}`;
     }
     let fields = '';
     for (const name in sample.fields) {

@@ -1,5 +1,6 @@
 import { catalog } from '../../model/src/catalog.ts';
 import type { MeasurementSpec } from '../../model/src/catalog.ts';
+import { encodeTagValue } from '../../model/src/tag-value.ts';
 import type { Condition, Matcher, Reduction } from './schema.ts';
 
 /** The most time buckets one query may ask for. */
@@ -111,14 +112,16 @@ export function shapeKey(q: SeriesQuery): string {
 /** An InfluxQL identifier, quoted. */
 export const quoteIdent = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const quoteString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/** A tag value compared in a filter: as it is stored (`encodeTagValue`). */
+const quoteValue = (s: string): string => quoteString(encodeTagValue(s));
 const quoteRegex = (s: string): string => `/${s.replace(/\//g, '\\/')}/`;
 
 function filterOf(tag: string, m: Matcher): string {
   const t = quoteIdent(tag);
-  if (typeof m === 'string') return `${t} = ${quoteString(m)}`;
+  if (typeof m === 'string') return `${t} = ${quoteValue(m)}`;
   if ('re' in m) return `${t} =~ ${quoteRegex(m.re)}`;
-  if ('not' in m) return `${t} != ${quoteString(m.not)}`;
-  return `(${m.in.map((v) => `${t} = ${quoteString(v)}`).join(' OR ')})`;
+  if ('not' in m) return `${t} != ${quoteValue(m.not)}`;
+  return `(${m.in.map((v) => `${t} = ${quoteValue(v)}`).join(' OR ')})`;
 }
 
 /** The InfluxQL of a query: always a closed time range, and at most `maxBuckets` buckets per series. */

@@ -1,4 +1,5 @@
 import { basicAuthHeaders } from '../../../model/src/basic-auth.ts';
+import { decodeTagValue } from '../../../model/src/tag-value.ts';
 import type { MemoryPoint } from '../../../rules/src/memory-port.ts';
 import { influxql, quoteIdent, StoreUnreachable } from '../../../rules/src/query.ts';
 import type { QueryPort, SeriesQuery, SeriesResult } from '../../../rules/src/query.ts';
@@ -64,6 +65,13 @@ async function post(source: InfluxSource, q: string): Promise<RawResult[]> {
  */
 const notCreatedYet = (error: string): boolean => error.startsWith('database not found');
 
+/** A series' tags as the names they were stored for. */
+function decodedTags(tags: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags ?? {})) out[k] = decodeTagValue(v);
+  return out;
+}
+
 function seriesOf(raw: RawResult, q: SeriesQuery): SeriesResult[] | Error {
   if (raw.error !== undefined && notCreatedYet(raw.error)) return [];
   if (raw.error !== undefined) return new Error(`InfluxDB: ${raw.error}`);
@@ -72,7 +80,7 @@ function seriesOf(raw: RawResult, q: SeriesQuery): SeriesResult[] | Error {
   return (raw.series ?? []).map((s) => {
     const index = q.fields.map((f) => s.columns.indexOf(f));
     return {
-      tags: { ...Object.fromEntries(q.groupBy.map((t) => [t, ''])), ...(s.tags ?? {}) },
+      tags: { ...Object.fromEntries(q.groupBy.map((t) => [t, ''])), ...decodedTags(s.tags) },
       points: s.values.map((row) => ({
         timeMs: Number(row[0]),
         values: index.map((i) => {
@@ -150,7 +158,7 @@ export function influxRawReader(source: InfluxSource): RawReader {
         const tagValues: Record<string, string> = {};
         ti.forEach((i, k) => {
           const v = row[i] as unknown;
-          if (typeof v === 'string' && v !== '') tagValues[tags[k] ?? ''] = v;
+          if (typeof v === 'string' && v !== '') tagValues[tags[k] ?? ''] = decodeTagValue(v);
         });
         out.push({ measurement, tags: tagValues, timeMs: Number(row[0]), fields: values });
       }

@@ -134,6 +134,7 @@ export function jmxTextSource(
   return {
     cluster: target.cluster,
     target: `broker ${target.broker} ${new URL(target.url).host}`,
+    broker: target.broker,
     kind: 'jmx',
     async collect(nowMs, signal) {
       const text = await fetchBounded(target.url, 60_000, target.maxBytes ?? 64 * 2 ** 20, { signal });

@@ -99,6 +99,7 @@ export function jolokiaSource(target: JolokiaTarget, metrics: readonly JmxMetric
   return {
     cluster: target.cluster,
     target: `broker ${target.broker} ${new URL(target.url).host}`,
+    broker: target.broker,
     kind: 'jolokia',
     async collect(nowMs, signal) {
       const text = await fetchBounded(target.url, 60_000, 16 * 2 ** 20, {
