@@ -7,7 +7,7 @@ import { labCollectorConfig } from '../../lab/src/collector-config.ts';
 import { seededRandom } from '../../lab/src/random.ts';
 import { catalog } from '../../model/src/catalog.ts';
 import { encodeLines } from '../../model/src/line-protocol.ts';
-import { currentLab, labKafka, uniqueName } from '../lab/lab.ts';
+import { currentLab, deleteProbeTopic, labKafka, uniqueName } from '../lab/lab.ts';
 
 // Names are data, never syntax: Kafka takes any string as a group name, and line protocol cannot carry some.
 const hostile = [
@@ -56,13 +56,12 @@ describe('hostile names (real lab, real influxd)', () => {
       await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '0' }] });
     await admin.disconnect();
 
-    const config = labCollectorConfig(lab, database, 15_000);
+    // One cycle of the collector as configured for the lab (probe on, as shipped).
     const summary = await collectOnceFromConfig(
-      { ...config, clusters: config.clusters.map((c) => ({ ...c, probe: { ...c.probe, enabled: false } })) },
+      labCollectorConfig(lab, database, 15_000),
       process.env,
       pino({ level: 'silent' }),
-    );
-    // The probe is off here only because this test is about names; every source that stores a group ran.
+    ).finally(deleteProbeTopic);
     expect(summary.writeErrors).toEqual([]);
     expect(summary.targets.filter((t) => !t.up && t.source === 'lag')).toEqual([]);
 
