@@ -64,6 +64,20 @@ module.exports = {
       to: { path: 'node_modules/kafkajs/' },
     },
     {
+      name: 're2js-behind-one-adapter',
+      severity: 'error',
+      comment: 'regular expressions with RE2 semantics: model/src/regex.ts',
+      from: { pathNot: '^model/src/regex\\.ts$' },
+      to: { path: 'node_modules/re2js/' },
+    },
+    {
+      name: 'js-yaml-behind-one-adapter',
+      severity: 'error',
+      comment: "config files' quick read: model/src/config-file.ts",
+      from: { pathNot: '^model/src/config-file\\.ts$' },
+      to: { path: 'node_modules/js-yaml/' },
+    },
+    {
       name: 'influx-behind-adapters',
       severity: 'error',
       comment: 'each service has one influx.ts adapter',

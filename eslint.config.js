@@ -14,7 +14,10 @@ export default tseslint.config(
     },
   },
   // Entry points talk to the terminal; everything else logs through pino.
-  { files: ['cli/**', 'bin/**', 'bench/**', 'test/**', 'lab/src/demo.ts'], rules: { 'no-console': 'off' } },
+  {
+    files: ['cli/**', 'bin/**', 'bench/**', 'test/**', '*/test/**', 'lab/src/demo.ts'],
+    rules: { 'no-console': 'off' },
+  },
   { files: ['**/*.mjs', '**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
   {

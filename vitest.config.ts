@@ -13,6 +13,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{model,collector,rules,alerter,dashboards,lab,compose}/test/**/*.test.ts'],
+          // Two files at once (Vitest's default is one fewer than the cores: one, on a 2-core machine).
+          maxWorkers: 2,
         },
       },
       {

@@ -122,7 +122,7 @@ describe('the lookout command', () => {
     expect(schema.code).toBe(1);
     expect(schema.stderr.trim().split('\n')).toEqual([
       'test/fixtures/alerter-notify-bad.yaml:9:31: notify.receivers.oncall.webhook.url: an http(s) URL',
-      `test/fixtures/alerter-notify-bad.yaml:14:20: notify.route.routes.0.matchers.0: 'severity=~"("': Invalid regular expression: /(/: Unterminated group`,
+      `test/fixtures/alerter-notify-bad.yaml:14:20: notify.route.routes.0.matchers.0: 'severity=~"("': not a regular expression (RE2 syntax): error parsing regexp: missing closing ): \`(\``,
     ]);
     const unrouted = await run('alert', 'check-config', 'test/fixtures/alerter-notify-unrouted.yaml');
     expect(unrouted.code).toBe(1);

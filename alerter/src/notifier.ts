@@ -66,6 +66,7 @@ export class Notifier {
   private readonly delivery: Delivery;
   private readonly closeSenders: () => void;
   private silenceList: Silence[];
+  private readonly ruleNames: readonly string[];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -77,6 +78,7 @@ export class Notifier {
     private readonly clock: () => number = Date.now,
   ) {
     this.config = setup.config.notify ?? notifySchema.parse({});
+    this.ruleNames = setup.rules.map((r) => r.alert);
     const c = this.config;
     const receivers = new Map<string, ReceiverAddressing>();
     for (const [name, r] of Object.entries(c.receivers))
@@ -171,7 +173,9 @@ export class Notifier {
   }
 
   addSilence(input: z.output<typeof silenceInputSchema>): Silence {
-    const s = newSilence(input, this.clock());
+    const s = newSilence(input, this.clock(), {
+      alertname: [...new Set([...this.ruleNames, ...this.alerts().map((a) => a.rule)])],
+    });
     this.store.putSilence(s);
     this.silenceList = this.store.silences();
     this.log.info({ id: s.id, by: s.createdBy, ends: new Date(s.endsAtMs).toISOString() }, 'silence added');

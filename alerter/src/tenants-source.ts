@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { formatConfigErrors } from '../../model/src/config-file.ts';
-import { loadTenantsFile, thresholdLookup } from '../../model/src/tenants.ts';
+import { tenantResolverInSteps, thresholdLookup } from '../../model/src/tenants.ts';
 import type { TenantsCatalog } from '../../model/src/tenants.ts';
 import type { Labels } from '../../model/src/labels.ts';
 import type { SelfProblem } from './engine/self-alerts.ts';
 import { Ownership } from './route/ownership.ts';
+import { readTenantsAside } from './tenants-aside.ts';
+import type { ConfigResult } from '../../model/src/config-file.ts';
 
 /** The catalog in force and what is derived from it, swapped as a whole on reload. */
 export interface TenantsView {
@@ -16,25 +18,36 @@ export interface TenantsView {
   tokens: ReadonlyMap<string, string>;
 }
 
-function viewOf(catalog: TenantsCatalog): TenantsView {
+const nextTask = (): Promise<void> => new Promise((ok) => setImmediate(ok));
+
+/** The view of a reloaded catalog, made a few hundred tenants per event-loop task. */
+async function viewInSteps(catalog: TenantsCatalog): Promise<TenantsView> {
+  const topics = await tenantResolverInSteps(catalog, 'topics', nextTask);
+  const groups = await tenantResolverInSteps(catalog, 'groups', nextTask);
+  return viewOf(catalog, new Ownership(catalog, { topics, groups }));
+}
+
+function viewOf(catalog: TenantsCatalog, ownership = new Ownership(catalog)): TenantsView {
   const tokens = new Map<string, string>();
   for (const t of catalog.tenants)
     if (t.api_token_sha256 !== undefined) tokens.set(t.api_token_sha256, t.name);
-  return { catalog, ownership: new Ownership(catalog), threshold: thresholdLookup(catalog), tokens };
+  return { catalog, ownership, threshold: thresholdLookup(catalog), tokens };
 }
 
 /** SHA-256 (hex) of a token, as tenants.yaml holds it. */
 export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /**
- * The tenants catalog, hot-reloaded: `poll()` rereads the file when its size or mtime changed; a valid file
- * replaces the catalog in one step, an invalid one keeps the last good one and is reported as a problem
- * (LookoutConfigInvalid) until fixed.
+ * The tenants catalog, hot-reloaded: `poll()` rereads the file when its size or mtime changed, in a child
+ * process (a catalog of 10,000 tenants takes about half a second to check; the event loop goes on meanwhile);
+ * a valid file replaces the catalog in one step, an invalid one keeps the last good one and is reported as a
+ * problem (LookoutConfigInvalid) until fixed.
  */
 export class TenantsSource {
   private view: TenantsView;
   private stamp: string | undefined;
   private error: string | undefined;
+  private reading: Promise<void> | undefined;
 
   constructor(
     private readonly path: string | undefined,
@@ -60,14 +73,27 @@ export class TenantsSource {
     }
   }
 
-  /** Rereads the file if it changed. */
+  /** Starts rereading the file if it changed (one read at a time); `settled()` waits for it. */
   poll(): void {
     const stamp = this.stampOf();
-    if (this.path === undefined || stamp === this.stamp) return;
+    const path = this.path;
+    if (path === undefined || stamp === this.stamp || this.reading !== undefined) return;
     this.stamp = stamp;
-    const loaded = loadTenantsFile(this.path);
+    this.reading = readTenantsAside(path).then(async (loaded) => {
+      const view = loaded.ok ? await viewInSteps(loaded.value) : undefined;
+      this.reading = undefined;
+      this.apply(loaded, view);
+    });
+  }
+
+  /** Resolves when no reread is under way. */
+  async settled(): Promise<void> {
+    await this.reading;
+  }
+
+  private apply(loaded: ConfigResult<TenantsCatalog>, view: TenantsView | undefined): void {
     if (loaded.ok) {
-      this.view = viewOf(loaded.value);
+      if (view !== undefined) this.view = view;
       this.error = undefined;
       this.onReload({ ok: true, tenants: loaded.value.tenants.length });
     } else {

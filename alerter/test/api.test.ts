@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -265,6 +266,65 @@ describe('the alerter API and web page', () => {
       };
       return r.tenants.length === 3 ? true : undefined;
     });
+  });
+
+  it('hot-reloads 10,000 tenants without holding the event loop; huge, deep and alias-bomb files keep the last good one, with file:line', async () => {
+    // Whether the catalog in force has a tenant (a small answer: the test's polling holds the loop little).
+    const has = async (name: string): Promise<boolean> =>
+      (await call(`/api/tenants/${name}/alerts`, { token: operatorToken })).status === 200;
+    const invalid = async (): Promise<string | undefined> => {
+      const r = (await (await call('/api/alerts', { token: operatorToken })).json()) as {
+        alerts: { rule: string; phase: string; annotations: Record<string, string> }[];
+      };
+      const a = r.alerts.find((x) => x.rule === 'LookoutConfigInvalid' && x.phase !== 'resolved');
+      return a === undefined ? undefined : JSON.stringify(a.annotations);
+    };
+    const many = Array.from(
+      { length: 10_000 },
+      (_, i) =>
+        `  - name: team-${i}\n    priority: 1\n    contacts: [t${i}@example.com]\n    topics: [team-${i}.*, ledger-${i}]\n    groups: ['*-team-${i}']\n`,
+    ).join('');
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    writeFileSync(tenantsFile, tenantsYaml(many));
+    await waitFor(async () => ((await has('team-9999')) ? true : undefined), 30_000);
+    delay.disable();
+    const p99 = delay.percentile(99) / 1e6;
+    const max = delay.max / 1e6;
+    console.log(
+      `reload of 10,002 tenants: event-loop delay p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`,
+    );
+    // The reload's own work is parsed and checked in a child and applied 500 tenants per task: p99 within the
+    // issue's 50 ms. The worst single delay also holds the test's and the other test worker's share of 2 cores
+    // and the collection of the old catalog (17–130 ms measured); reading 10,000 tenants on the loop took 42 s
+    // before, half a second at best.
+    expect(p99).toBeLessThanOrEqual(50);
+    expect(max).toBeLessThanOrEqual(250);
+
+    const long = `${'a*'.repeat(10_000)}b`;
+    const hostile = {
+      'two 20,000-character globs': [
+        tenantsYaml(`  - name: x\n    topics: ['${long}']\n  - name: y\n    topics: ['${long}c']\n`),
+        ':11:14:',
+      ],
+      'a structure 100,000 deep': [`tenants: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, ':1:'],
+      'an alias bomb': [
+        `a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ntenants: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n`,
+        ':2:',
+      ],
+    } as const;
+    for (const [what, [text, at]] of Object.entries(hostile)) {
+      writeFileSync(tenantsFile, text);
+      const said = await waitFor(invalid, 30_000);
+      expect(said, what).toContain(`${tenantsFile}${at}`);
+      expect((await call('/api/whoami', { token: operatorToken })).status, what).toBe(200);
+      expect(await has('team-9999'), what).toBe(true);
+      writeFileSync(tenantsFile, tenantsYaml(many));
+      await waitFor(async () => ((await invalid()) === undefined ? true : undefined), 30_000);
+    }
+    writeFileSync(tenantsFile, tenantsYaml('  - name: logistics\n    groups: [logistics-*]\n'));
+    await waitFor(async () => ((await has('team-9999')) ? undefined : true), 30_000);
+    expect(await has('logistics')).toBe(true);
   });
 
   it('serves a web page: alerts, silences created and expired, a tenant view (headless Chromium)', async () => {

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { CORE_SCHEMA, load } from 'js-yaml';
+import { LineCounter, parseDocument, visit } from 'yaml';
+import type { Document } from 'yaml';
 import type { z } from 'zod';
 
 /** One problem in a config file, where it is. */
@@ -23,10 +25,50 @@ export function formatConfigErrors(errors: readonly ConfigError[]): string {
 /** Extra checks after the schema (cross-references, secrets), each naming the path it is about. */
 export type ConfigCheck<T> = (value: T) => { path: (string | number)[]; message: string }[];
 
+/** The largest config file read (16 MiB): a catalog of 10,000 tenants is about 1.2 MB. */
+export const maxConfigBytes = 16 * 1024 * 1024;
+
+/**
+ * The plain value of a YAML text read with js-yaml (its core schema, as YAML 1.2 reads it), or undefined when
+ * it cannot be read that way or shares nodes (anchors and aliases): those take the located path below, which
+ * bounds aliases and says where things are. Several times faster than reading the document with positions.
+ */
+function quickly(text: string): unknown {
+  let value: unknown;
+  try {
+    value = load(text, { schema: CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (seen.has(v)) return undefined;
+    seen.add(v);
+    for (const child of Object.values(v)) stack.push(child);
+  }
+  return value;
+}
+
+/** Where the first alias of a document is (the likely cause of an alias count refused). */
+function firstAlias(doc: Document): number {
+  let at = 0;
+  visit(doc, {
+    Alias(_, node) {
+      at = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return at;
+}
+
 /**
  * Parses YAML `text` (from `file`) and checks it against `schema`, then `checks`. Reports every error,
  * each with the line and column of the value it is about (or of its nearest existing parent), never
- * just the first one. The result is deeply frozen.
+ * just the first one. The result is deeply frozen. A valid file is read quickly and located only when asked
+ * (`locate`); a file too big, too deep or with too many aliases is an error at a line, never a throw.
  */
 export function parseConfigText<S extends z.ZodType>(
   text: string,
@@ -34,12 +76,63 @@ export function parseConfigText<S extends z.ZodType>(
   schema: S,
   checks: ConfigCheck<z.output<S>> = () => [],
 ): ConfigResult<z.output<S>> {
+  const refuse = (line: number, column: number, message: string): ConfigResult<z.output<S>> => ({
+    ok: false,
+    errors: [{ file, line, column, message }],
+  });
+  if (text.length > maxConfigBytes)
+    return refuse(
+      1,
+      1,
+      `${(text.length / 1048576).toFixed(1)} MiB, over the ${maxConfigBytes / 1048576} MiB a config file may have`,
+    );
+  try {
+    const value = quickly(text);
+    if (value !== undefined) {
+      const parsed = schema.safeParse(value ?? {});
+      if (parsed.success && checks(parsed.data).length === 0) {
+        let located: ((path: readonly PropertyKey[]) => { line: number; column: number }) | undefined;
+        return {
+          ok: true,
+          value: deepFreeze(parsed.data),
+          locate: (path) => (located ??= locator(text).locate)(path),
+        };
+      }
+    }
+    return withPositions(text, file, schema, checks);
+  } catch (error) {
+    // A structure deeper than the stack, or any other failure to read: the file is refused, not the process.
+    return refuse(1, 1, `cannot be read: ${(error as Error).message}`);
+  }
+}
+
+/** The document of a text, with a function from a value's path to its line and column. */
+function locator(text: string) {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): { line: number; column: number } => {
     const pos = lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
+  const locate = (path: readonly PropertyKey[]): { line: number; column: number } => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range !== undefined) return at(range[0]);
+    }
+    return { line: 1, column: 1 };
+  };
+  return { doc, at, locate };
+}
+
+/** The full reading: every YAML, schema and check error with its line and column. */
+function withPositions<S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+  checks: ConfigCheck<z.output<S>>,
+): ConfigResult<z.output<S>> {
+  const { doc, at, locate } = locator(text);
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -50,17 +143,18 @@ export function parseConfigText<S extends z.ZodType>(
       })),
     };
   }
-  const locate = (path: readonly PropertyKey[]): { line: number; column: number } => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
-      const range = (node as { range?: [number, number, number] } | undefined)?.range;
-      if (range !== undefined) return at(range[0]);
-    }
-    return { line: 1, column: 1 };
-  };
   const named = (path: readonly PropertyKey[]): string =>
     path.length === 0 ? '' : `${path.map(String).join('.')}: `;
-  const parsed = schema.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return {
+      ok: false,
+      errors: [{ file, ...at(firstAlias(doc)), message: `cannot be read: ${(error as Error).message}` }],
+    };
+  }
+  const parsed = schema.safeParse(value ?? {});
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => ({
       file,
@@ -94,6 +188,19 @@ export function readConfigText(
   file: string,
 ): { ok: true; text: string } | { ok: false; errors: ConfigError[] } {
   try {
+    const size = statSync(file).size;
+    if (size > maxConfigBytes)
+      return {
+        ok: false,
+        errors: [
+          {
+            file,
+            line: 1,
+            column: 1,
+            message: `${(size / 1048576).toFixed(1)} MiB, over the ${maxConfigBytes / 1048576} MiB a config file may have`,
+          },
+        ],
+      };
     return { ok: true, text: readFileSync(file, 'utf8') };
   } catch (error) {
     return {

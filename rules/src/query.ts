@@ -1,5 +1,6 @@
 import { catalog } from '../../model/src/catalog.ts';
 import type { MeasurementSpec } from '../../model/src/catalog.ts';
+import { compileRegex } from '../../model/src/regex.ts';
 import { encodeTagValue } from '../../model/src/tag-value.ts';
 import type { Condition, Matcher, Reduction } from './schema.ts';
 
@@ -144,7 +145,7 @@ export function influxql(q: SeriesQuery): string {
 /** Whether a tag value passes a matcher (the in-memory port's reading of `filterOf`). */
 export function matches(value: string, m: Matcher): boolean {
   if (typeof m === 'string') return value === m;
-  if ('re' in m) return new RegExp(m.re).test(value);
+  if ('re' in m) return compileRegex(m.re).within(value);
   if ('not' in m) return value !== m.not;
   return m.in.includes(value);
 }

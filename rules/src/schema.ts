@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema as duration } from '../../model/src/duration.ts';
+import { compileRegex } from '../../model/src/regex.ts';
 
 /** How a condition's values over its window become one number per series. */
 export const reductions = [
@@ -26,7 +27,18 @@ export const aggregations = ['max', 'min', 'sum', 'avg', 'count', 'median'] as c
 const tagName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a tag name');
 const matcher = z.union([
   z.string(),
-  z.object({ re: z.string() }).strict(),
+  z
+    .object({
+      // InfluxDB reads it with Go's regexp (RE2), and so does the in-memory port: no backtracking.
+      re: z.string().superRefine((re, ctx) => {
+        try {
+          compileRegex(re);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }),
+    })
+    .strict(),
   z.object({ not: z.string() }).strict(),
   z.object({ in: z.array(z.string()).min(1) }).strict(),
 ]);
@@ -96,11 +108,14 @@ const contextSchema = conditionSchema
   .extend({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a condition name') })
   .strict();
 
+/** How loud an alert is: a page wakes the on-call, a ticket waits for working hours, info is for the record. */
+export const severities = ['page', 'ticket', 'info'] as const;
+
 /** One alerting rule. */
 export const ruleSchema = conditionSchema
   .extend({
     alert: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'an alert name in UpperCamelCase'),
-    severity: z.enum(['page', 'ticket', 'info']),
+    severity: z.enum(severities),
     audience: z.array(z.enum(['operators', 'tenant'])).min(1),
     for: duration.default(0),
     keep_firing_for: duration.default(0),

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { influxRawReader } from '../../alerter/src/query/influx.ts';
@@ -51,17 +54,28 @@ describe('hostile names (real lab, real influxd)', () => {
       topics: [{ topic, numPartitions: 1, replicationFactor: 3 }],
       waitForLeaders: true,
     });
-    const groups = hostile.map((h, i) => `${topic}.${i}.${h}`);
+    // And a name that makes a backtracking glob matcher take minutes (the catalog below owns `*a*a*a*a*a*a*a*b`).
+    const groups = [...hostile.map((h, i) => `${topic}.${i}.${h}`), `${topic}.${'a'.repeat(80)}`];
     for (const groupId of groups)
       await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '0' }] });
     await admin.disconnect();
 
-    // One cycle of the collector as configured for the lab (probe on, as shipped).
+    // One cycle of the collector as configured for the lab (probe on, as shipped), with a tenants catalog whose
+    // glob backtracks on the 80 `a`s (it made one cycle run past 45 s when globs were regular expressions).
+    const dir = mkdtempSync(join(tmpdir(), 'lookout-names-'));
+    const tenants = join(dir, 'tenants.yaml');
+    writeFileSync(
+      tenants,
+      "tenants:\n  - name: evil\n    groups: ['*a*a*a*a*a*a*a*b']\n    topics: ['*a*a*a*a*a*a*a*b']\n",
+    );
     const summary = await collectOnceFromConfig(
-      labCollectorConfig(lab, database, 15_000),
+      { ...labCollectorConfig(lab, database, 15_000), tenants },
       process.env,
       pino({ level: 'silent' }),
-    ).finally(deleteProbeTopic);
+    ).finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      return deleteProbeTopic();
+    });
     expect(summary.writeErrors).toEqual([]);
     expect(summary.targets.filter((t) => !t.up && t.source === 'lag')).toEqual([]);
 
@@ -77,13 +91,16 @@ describe('hostile names (real lab, real influxd)', () => {
     const points = await read(
       'consumer_group',
       ['lag_messages_sum'],
-      ['group'],
+      ['group', 'tenant'],
       summary.timeMs - 1,
       summary.timeMs,
     );
     if (points instanceof Error) throw points;
     const stored = points.map((p) => p.tags.group).filter((g) => g?.startsWith(topic) === true);
     expect(stored.sort()).toEqual([...groups].sort());
+    // The glob ends in `b`: the 80 `a`s are nobody's.
+    const long = points.find((p) => p.tags.group === `${topic}.${'a'.repeat(80)}`);
+    expect(long?.tags.tenant ?? '').toBe('');
   });
 
   it('any Unicode name written as a tag reads back equal (500 random names, controls included)', async () => {

@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { compileRegex } from '../../../model/src/regex.ts';
 
-/** One label matcher, Alertmanager-style: `name="v"`, `name!="v"`, `name=~"re"`, `name!~"re"` (anchored). */
+/**
+ * One label matcher, Alertmanager-style: `name="v"`, `name!="v"`, `name=~"re"`, `name!~"re"` (anchored, RE2
+ * syntax and linear-time matching, as Alertmanager's Go regexp: a pattern like `(a+)+$` costs microseconds).
+ */
 export interface Matcher {
   name: string;
   op: '=' | '!=' | '=~' | '!~';
@@ -26,7 +30,7 @@ export function parseMatcher(text: string): Matcher {
   const op = m[2] as Matcher['op'];
   if (op === '=~' || op === '!~') {
     try {
-      new RegExp(value);
+      compileRegex(value);
     } catch (err) {
       throw new Error(`'${text}': ${(err as Error).message}`);
     }
@@ -44,16 +48,6 @@ export const matcherSchema = z.string().transform((text, ctx) => {
   }
 });
 
-const compiled = new Map<string, RegExp>();
-function anchored(re: string): RegExp {
-  let r = compiled.get(re);
-  if (r === undefined) {
-    r = new RegExp(`^(?:${re})$`);
-    if (compiled.size < 10_000) compiled.set(re, r);
-  }
-  return r;
-}
-
 function test(m: Matcher, value: string): boolean {
   switch (m.op) {
     case '=':
@@ -61,9 +55,9 @@ function test(m: Matcher, value: string): boolean {
     case '!=':
       return value !== m.value;
     case '=~':
-      return anchored(m.value).test(value);
+      return compileRegex(m.value).whole(value);
     case '!~':
-      return !anchored(m.value).test(value);
+      return !compileRegex(m.value).whole(value);
   }
 }
 

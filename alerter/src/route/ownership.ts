@@ -9,9 +9,13 @@ export class Ownership {
   private readonly topics: (name: string) => string;
   private readonly byName: Map<string, Tenant>;
 
-  constructor(catalog: TenantsCatalog) {
-    this.groups = tenantResolver(catalog, 'groups');
-    this.topics = tenantResolver(catalog, 'topics');
+  /** `built`: the resolvers, when the caller made them already (a reload makes them one per task). */
+  constructor(
+    catalog: TenantsCatalog,
+    built?: { groups: (name: string) => string; topics: (name: string) => string },
+  ) {
+    this.groups = built?.groups ?? tenantResolver(catalog, 'groups');
+    this.topics = built?.topics ?? tenantResolver(catalog, 'topics');
     this.byName = new Map(catalog.tenants.map((t) => [t.name, t]));
   }
 

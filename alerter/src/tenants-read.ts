@@ -1,0 +1,13 @@
+// The child process of a hot reload (tenants-aside.ts): reads and checks one tenants file, prints the outcome on
+// stdout as lines of JSON (the outcome, then one tenant per line, so the alerter reads them a few at a time).
+// Kept apart so that a big or hostile catalog costs the alerter's event loop nothing.
+import { loadTenantsFile } from '../../model/src/tenants.ts';
+
+const loaded = loadTenantsFile(process.argv[2] ?? '');
+const lines = loaded.ok
+  ? [
+      JSON.stringify({ ok: true, tenants: loaded.value.tenants.length }),
+      ...loaded.value.tenants.map((t) => JSON.stringify(t)),
+    ]
+  : [JSON.stringify(loaded)];
+process.stdout.write(`${lines.join('\n')}\n`);

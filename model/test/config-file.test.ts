@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { formatConfigErrors, maxConfigBytes, parseConfigText, readConfigText } from '../src/config-file.ts';
+
+const schema = z.object({ name: z.string(), items: z.array(z.number()).default([]) }).strict();
+const errorsOf = (text: string): string => {
+  const r = parseConfigText(text, 'c.yaml', schema);
+  return r.ok ? 'ok' : formatConfigErrors(r.errors);
+};
+
+describe('config files', () => {
+  it('reads a valid file and locates its values on demand', () => {
+    const r = parseConfigText('name: a\nitems:\n  - 1\n  - 2\n', 'c.yaml', schema);
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.value).toEqual({ name: 'a', items: [1, 2] });
+      expect(Object.isFrozen(r.value.items)).toBe(true);
+      expect(r.locate?.(['items', 1])).toEqual({ line: 4, column: 5 });
+    }
+  });
+
+  it('reads anchors and aliases as YAML does, within bounds', () => {
+    expect(errorsOf('base: &n 3\nname: x\nitems: [*n, *n]\n')).toBe('c.yaml:1:1: Unrecognized key: "base"');
+    const r = parseConfigText('name: &n x\nitems: [1]\n', 'c.yaml', schema);
+    expect(r.ok).toBe(true);
+  });
+
+  it('places every error, and refuses hostile files at a line without throwing', () => {
+    expect(errorsOf('name: a\nname: b\n')).toMatch(/^c\.yaml:2:1: Map keys must be unique/);
+    expect(errorsOf('name: 1\n')).toBe('c.yaml:1:7: name: Invalid input: expected string, received number');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+      'name: x',
+      'items: [*d, *d, *d, *d, *d, *d, *d, *d, *d]',
+    ].join('\n');
+    expect(errorsOf(bomb)).toMatch(/^c\.yaml:2:8: cannot be read: Excessive alias count/);
+    expect(errorsOf(`name: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`)).toMatch(/^c\.yaml:1:\d+: /);
+    expect(errorsOf(`name: x\n#${' '.repeat(maxConfigBytes)}\n`)).toMatch(
+      /^c\.yaml:1:1: 16\.0 MiB, over the 16 MiB a config file may have$/,
+    );
+  });
+
+  it('refuses a file over the size limit before reading it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lookout-config-'));
+    try {
+      const file = join(dir, 'big.yaml');
+      writeFileSync(file, Buffer.alloc(maxConfigBytes + 1, 0x20));
+      const r = readConfigText(file);
+      expect(r.ok).toBe(false);
+      if (!r.ok)
+        expect(formatConfigErrors(r.errors)).toBe(
+          `${file}:1:1: 16.0 MiB, over the 16 MiB a config file may have`,
+        );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
