@@ -7,7 +7,8 @@ import type { TenantsCatalog } from '../../model/src/tenants.ts';
 const child = fileURLToPath(new URL('./tenants-read.ts', import.meta.url));
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-const nextTask = (): Promise<void> => new Promise((ok) => setImmediate(ok));
+/** Yields to the event loop: what comes after runs in a task of its own. */
+export const nextTask = (): Promise<void> => new Promise((ok) => setImmediate(ok));
 
 /** The child's lines: its outcome, then its tenants, parsed 500 at a time, one event-loop task each. */
 async function readLines(lines: readonly string[]): Promise<ConfigResult<TenantsCatalog>> {

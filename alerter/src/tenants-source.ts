@@ -6,7 +6,7 @@ import type { TenantsCatalog } from '../../model/src/tenants.ts';
 import type { Labels } from '../../model/src/labels.ts';
 import type { SelfProblem } from './engine/self-alerts.ts';
 import { Ownership } from './route/ownership.ts';
-import { readTenantsAside } from './tenants-aside.ts';
+import { nextTask, readTenantsAside } from './tenants-aside.ts';
 import type { ConfigResult } from '../../model/src/config-file.ts';
 
 /** The catalog in force and what is derived from it, swapped as a whole on reload. */
@@ -17,8 +17,6 @@ export interface TenantsView {
   /** SHA-256 of a tenant API token → tenant. */
   tokens: ReadonlyMap<string, string>;
 }
-
-const nextTask = (): Promise<void> => new Promise((ok) => setImmediate(ok));
 
 /** The view of a reloaded catalog, made a few hundred tenants per event-loop task. */
 async function viewInSteps(catalog: TenantsCatalog): Promise<TenantsView> {
