@@ -102,6 +102,14 @@ module.exports = {
       from: { pathNot: '^alerter/src/notify/smtp\\.ts$' },
       to: { path: 'node_modules/nodemailer/' },
     },
+    {
+      name: 'route-above-notify',
+      comment:
+        'Routing decides, notify/ delivers: route/ may use notify/ (the notification), never the reverse.',
+      severity: 'error',
+      from: { path: '^alerter/src/notify/' },
+      to: { path: '^alerter/src/route/' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

@@ -1,6 +1,6 @@
 import { readLagSnapshot } from '../collector/src/kafka/lag.ts';
 import { KafkaSession } from '../collector/src/kafka/session.ts';
-import { consumerLagSource } from '../collector/src/sources/consumer-lag.ts';
+import { consumerLagSource } from '../collector/src/sources/lag/consumer-lag.ts';
 import { snapshotLag } from './lag-seed.ts';
 
 /**

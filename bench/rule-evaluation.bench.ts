@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Engine } from '../alerter/src/engine/engine.ts';
 import type { EvaluationReport } from '../alerter/src/engine/engine.ts';
 import { influxQueryPort } from '../alerter/src/query/influx.ts';
-import { storePort } from '../alerter/src/main.ts';
+import { rulesQueryPort } from '../alerter/src/query/rules-port.ts';
 import type { AlerterSetup } from '../alerter/src/config.ts';
 import { AlertStore } from '../alerter/src/store/sqlite.ts';
 import { writeBatches } from '../collector/src/sink/batches.ts';
@@ -80,8 +80,8 @@ export default async function bench(): Promise<BenchResult[]> {
     // Ours: the engine as the alerter runs it, state in SQLite.
     const store = new AlertStore(join(dir, 'alerts.db'));
     const setup = labLikeSetup(influx.url, database);
-    const cache = storePort(setup);
-    const engine = new Engine(rules, cache, store);
+    const cache = rulesQueryPort(setup);
+    const engine = new Engine({ rules, port: cache, state: store });
     // The first evaluation fills the window cache (a full read of every window); the runs that follow are the
     // alerter's steady state, one every evaluation interval (15 s).
     const evaluate = async (): Promise<{ wallMs: number; readMs: number; report: EvaluationReport }> => {
@@ -97,9 +97,10 @@ export default async function bench(): Promise<BenchResult[]> {
       reports.push(await evaluate());
     }
     // The same evaluation with each rule's InfluxQL sent as it is (no window cache), for the record.
-    const direct = new Engine(rules, influxQueryPort({ url: influx.url, database, timeoutMs: 60_000 }), {
-      load: () => new Map(),
-      apply: () => undefined,
+    const direct = new Engine({
+      rules,
+      port: influxQueryPort({ url: influx.url, database, timeoutMs: 60_000 }),
+      state: { load: () => new Map(), apply: () => undefined },
     });
     const directMs: number[] = [];
     for (let r = 0; r < 3; r++) {

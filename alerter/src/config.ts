@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { envName, influxConnectionFields } from '../../model/src/config-fields.ts';
+import { envChecker, envName, influxConnectionFields } from '../../model/src/config-fields.ts';
 import { parseConfigText, readConfigText } from '../../model/src/config-file.ts';
 import type { ConfigCheck, ConfigError, ConfigResult } from '../../model/src/config-file.ts';
 import { durationSchema as duration } from '../../model/src/duration.ts';
@@ -9,10 +9,17 @@ import { loadTenantsFile } from '../../model/src/tenants.ts';
 import type { TenantsCatalog } from '../../model/src/tenants.ts';
 import { loadRules } from '../../rules/src/load.ts';
 import type { Rule } from '../../rules/src/schema.ts';
-import { defaultRoute, notifySchema } from './notify/config.ts';
+import { deliveryFields } from './notify/config.ts';
+import { defaultRoute, routingFields } from './route/config.ts';
 import { buildTree, receiversOf } from './route/tree.ts';
 
 /** The alerter's YAML configuration, as parsed (durations in ms, paths as written). */
+/** Routing and notification: receivers, the routing tree, inhibition, platform incidents, delivery. */
+export const notifySchema = z.object({ ...deliveryFields, ...routingFields }).strict();
+
+/** The notify section as parsed. */
+export type NotifyConfig = z.output<typeof notifySchema>;
+
 export const alerterConfigSchema = z
   .object({
     influx: z
@@ -84,10 +91,7 @@ const checks =
   (env: NodeJS.ProcessEnv): ConfigCheck<AlerterConfig> =>
   (config) => {
     const problems: { path: (string | number)[]; message: string }[] = [];
-    const needEnv = (name: string | undefined, path: (string | number)[]): void => {
-      if (name !== undefined && (env[name] ?? '') === '')
-        problems.push({ path, message: `environment variable ${name} is not set` });
-    };
+    const needEnv = envChecker(env, problems);
     needEnv(config.influx.password_env, ['influx', 'password_env']);
     needEnv(config.api.operator_token_env, ['api', 'operator_token_env']);
     if (config.api.operator_token_env === undefined && !loopback(config.listen))

@@ -8,6 +8,7 @@ import type { SelfProblem } from './engine/self-alerts.ts';
 import { Ownership } from './route/ownership.ts';
 import { nextTask, readTenantsAside } from './tenants-aside.ts';
 import type { ConfigResult } from '../../model/src/config-file.ts';
+import type { Logger } from 'pino';
 
 /** The catalog in force and what is derived from it, swapped as a whole on reload. */
 export interface TenantsView {
@@ -106,3 +107,11 @@ export class TenantsSource {
       : [{ alert: 'LookoutConfigInvalid', labels: { file: this.path }, error: this.error }];
   }
 }
+
+/** A TenantsSource's `onReload` that logs each reload: the tenants in force, or why the last good catalog stays. */
+export const logReloads =
+  (log: Logger) =>
+  (r: { ok: boolean; tenants: number; error?: string }): void => {
+    if (r.ok) log.info({ tenants: r.tenants }, 'tenants catalog reloaded');
+    else log.error({ error: r.error }, 'tenants catalog invalid: the last good one stays in force');
+  };

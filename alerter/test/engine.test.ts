@@ -73,7 +73,7 @@ describe('Engine', () => {
   it('fires after for, writes every change of an evaluation at once, and keeps the watchdog firing', async () => {
     const port = new MemoryPort();
     const state = new MemoryState();
-    const engine = new Engine(rules, port, state);
+    const engine = new Engine({ rules, port, state });
     down(port, 0, 0);
     down(port, 30_000, 0);
     down(port, 60_000, 0);
@@ -98,7 +98,7 @@ describe('Engine', () => {
     const flaky: QueryPort = {
       run: (qs) => (reachable ? port.run(qs) : Promise.reject(new StoreUnreachable('refused'))),
     };
-    const engine = new Engine(rules, flaky, new MemoryState());
+    const engine = new Engine({ rules, port: flaky, state: new MemoryState() });
     for (const t of [0, 30_000, 60_000, 90_000, 120_000]) down(port, t, 0);
     await engine.evaluate(0);
     await engine.evaluate(60_000);
@@ -128,7 +128,7 @@ describe('Engine', () => {
         return answers.map((a, i) => (qs[i]?.measurement === 'broker' ? new Error('InfluxDB: boom') : a));
       },
     };
-    const engine = new Engine(rules, partial, new MemoryState());
+    const engine = new Engine({ rules, port: partial, state: new MemoryState() });
     down(port, 0, 0);
     const report = await engine.evaluate(0);
     expect(report.failed).toBe(1);
@@ -147,15 +147,15 @@ describe('Engine', () => {
     const first = new MemoryState();
     const port = new MemoryPort();
     down(port, 0, 0);
-    const a = new Engine(rules, port, first);
+    const a = new Engine({ rules, port, state: first });
     await a.evaluate(0);
     const saved = new Map<string, Map<string, TrackedAlert>>();
     for (const alert of a.alerts()) saved.set(alert.rule, new Map([[alert.fingerprint, alert]]));
-    const b = new Engine(
-      withOverrides(rules, { BrokerGone: { for: 0 }, LowIdle: { disabled: true } }),
+    const b = new Engine({
+      rules: withOverrides(rules, { BrokerGone: { for: 0 }, LowIdle: { disabled: true } }),
       port,
-      new MemoryState(saved),
-    );
+      state: new MemoryState(saved),
+    });
     expect(b.ruleStatus().map((s) => s.rule)).toEqual(['BrokerGone']);
     const report = await b.evaluate(30_000);
     expect(report.transitions.map((t) => `${t.rule} ${t.from}→${t.to}`)).toEqual([

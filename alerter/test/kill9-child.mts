@@ -6,7 +6,7 @@ import { scenarioPort, scenarioRules, stepMs, steps } from './scenario.ts';
 
 const [db = ''] = process.argv.slice(2);
 const store = new AlertStore(db);
-const engine = new Engine(scenarioRules(), scenarioPort(), store);
+const engine = new Engine({ rules: scenarioRules(), port: scenarioPort(), state: store });
 const last = store.lastEvaluationMs();
 const first = last === undefined ? 0 : last / stepMs + 1;
 process.stdout.write(`from ${first}\n`);

@@ -57,7 +57,7 @@ describe('kill -9 of the alerter at random moments', () => {
     // The reference: the same scenario, uninterrupted.
     const referenceDb = join(dir, 'reference.db');
     const reference = new AlertStore(referenceDb);
-    const engine = new Engine(scenarioRules(), scenarioPort(), reference);
+    const engine = new Engine({ rules: scenarioRules(), port: scenarioPort(), state: reference });
     for (let i = 0; i <= steps; i++) await engine.evaluate(i * stepMs);
     const expected = reference.transitions(0, 100_000).map(withoutId);
     const expectedAlerts = reference.load();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../model/src/labels.ts';
 import { parseTenants } from '../../model/src/tenants.ts';
 import type { TrackedAlert } from '../../rules/src/alert.ts';
-import { defaultRoute } from '../src/notify/config.ts';
+import { defaultRoute } from '../src/route/config.ts';
 import type { Notification, Queued } from '../src/notify/notification.ts';
 import { Dispatcher } from '../src/route/dispatch.ts';
 import type { DispatchStatePort, GroupLogEntry } from '../src/route/dispatch.ts';

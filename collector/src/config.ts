@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { envName, influxConnectionFields } from '../../model/src/config-fields.ts';
+import { envChecker, envName, influxConnectionFields } from '../../model/src/config-fields.ts';
 import { parseConfigText, readConfigText } from '../../model/src/config-file.ts';
 import type { ConfigCheck, ConfigResult } from '../../model/src/config-file.ts';
 import { durationSchema as duration } from '../../model/src/duration.ts';
@@ -135,10 +135,7 @@ const crossChecks =
   (env: NodeJS.ProcessEnv): ConfigCheck<CollectorConfig> =>
   (config) => {
     const problems: { path: (string | number)[]; message: string }[] = [];
-    const needEnv = (name: string | undefined, path: (string | number)[]): void => {
-      if (name !== undefined && (env[name] ?? '') === '')
-        problems.push({ path, message: `environment variable ${name} is not set` });
-    };
+    const needEnv = envChecker(env, problems);
     needEnv(config.influx.password_env, ['influx', 'password_env']);
     config.clusters.forEach((c, i) => needEnv(c.sasl?.password_env, ['clusters', i, 'sasl', 'password_env']));
     const { interval, timeout } = config.schedule;

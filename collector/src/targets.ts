@@ -8,7 +8,7 @@ import type { KafkaEndpoint } from './kafka/client.ts';
 import { KafkaSession } from './kafka/session.ts';
 import type { Source } from './source.ts';
 import { clusterStateSource } from './sources/cluster-state.ts';
-import { consumerLagSource } from './sources/consumer-lag.ts';
+import { consumerLagSource } from './sources/lag/consumer-lag.ts';
 import { diskSource } from './sources/disk.ts';
 import { hostSource } from './sources/host.ts';
 import { jmxTextSource, keepMatcher } from './sources/jmx-text.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommitCadence } from '../src/commit-cadence.ts';
+import { CommitCadence } from '../src/sources/lag/commit-cadence.ts';
 
 describe('CommitCadence', () => {
   it('counts the age from first sight until a move, and knows no interval before two moves', () => {

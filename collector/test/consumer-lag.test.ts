@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { noRpcs, partitionKey } from '../src/kafka/lag.ts';
 import type { LagSnapshot } from '../src/kafka/lag.ts';
-import { lagSamples, offsetSamples, retentionShare } from '../src/sources/consumer-lag.ts';
-import { OffsetHistory } from '../src/offset-history.ts';
-import { CommitCadence } from '../src/commit-cadence.ts';
+import { lagSamples, offsetSamples, retentionShare } from '../src/sources/lag/consumer-lag.ts';
+import { OffsetHistory } from '../src/sources/lag/offset-history.ts';
+import { CommitCadence } from '../src/sources/lag/commit-cadence.ts';
 
 const snap: LagSnapshot = {
   groups: [

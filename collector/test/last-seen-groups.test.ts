@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LagSnapshot } from '../src/kafka/lag.ts';
 import { noRpcs } from '../src/kafka/lag.ts';
-import { LastSeenGroups } from '../src/last-seen-groups.ts';
+import { LastSeenGroups } from '../src/sources/lag/last-seen-groups.ts';
 
 const snap = (groups: string[], groupsComplete: boolean): LagSnapshot => ({
   groups: groups.map((group) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OffsetHistory } from '../src/offset-history.ts';
+import { OffsetHistory } from '../src/sources/lag/offset-history.ts';
 
 /** A producer at `rate` messages/s, the log end recorded every `everyMs` from 0 to `untilMs`. */
 function steady(rate: number, everyMs: number, untilMs: number): OffsetHistory {

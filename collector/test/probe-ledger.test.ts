@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, ProbeLedger } from '../src/probe-ledger.ts';
+import { percentile, ProbeLedger } from '../src/sources/probe-ledger.ts';
 
 describe('ProbeLedger', () => {
   it('counts a clean window: everything acknowledged and read back within the SLA', () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { notifySchema } from '../../alerter/src/notify/config.ts';
-import type { NotifyConfig } from '../../alerter/src/notify/config.ts';
+import { notifySchema } from '../../alerter/src/config.ts';
+import type { NotifyConfig } from '../../alerter/src/config.ts';
 import { startSmtpCatcher, startWebhookReceiver } from './catchers.ts';
 import type { SmtpCatcher, WebhookReceiver } from './catchers.ts';
 

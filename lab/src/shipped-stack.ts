@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { startAlerter } from '../../alerter/src/main.ts';
 import type { RunningAlerter } from '../../alerter/src/main.ts';
-import { notifySchema } from '../../alerter/src/notify/config.ts';
+import { notifySchema } from '../../alerter/src/config.ts';
 import { runCollector } from '../../collector/src/main.ts';
 import { labAlerterSetup } from './alerter-config.ts';
 import { labCollectorConfig } from './collector-config.ts';

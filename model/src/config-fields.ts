@@ -10,3 +10,20 @@ export const influxConnectionFields = {
   username: z.string().optional(),
   password_env: envName.optional(),
 };
+
+/** A config problem at a path (what ConfigCheck reports). */
+interface PathProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * A checker of `*_env` fields against `env`: each named variable that is unset or empty adds a problem at its
+ * path to `problems` (secrets are read at load, so a missing one is a config error, not a runtime surprise).
+ */
+export const envChecker =
+  (env: NodeJS.ProcessEnv, problems: PathProblem[]) =>
+  (name: string | undefined, path: (string | number)[]): void => {
+    if (name !== undefined && (env[name] ?? '') === '')
+      problems.push({ path, message: `environment variable ${name} is not set` });
+  };

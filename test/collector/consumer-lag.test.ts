@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../model/src/sample.ts';
 import { KafkaSession } from '../../collector/src/kafka/session.ts';
-import { consumerLagSource } from '../../collector/src/sources/consumer-lag.ts';
+import { consumerLagSource } from '../../collector/src/sources/lag/consumer-lag.ts';
 import { controlBroker } from '../../lab/src/control.ts';
 import { createConsumer, createProducer } from '../../collector/src/kafka/client.ts';
 import { partitionKey, readLagSnapshot } from '../../collector/src/kafka/lag.ts';
-import { lagSamples } from '../../collector/src/sources/consumer-lag.ts';
+import { lagSamples } from '../../collector/src/sources/lag/consumer-lag.ts';
 import { currentLab, labKafka, uniqueName, withLabSession, waitForEveryPartitionInSync } from '../lab/lab.ts';
 
 describe('consumer lag against the lab', () => {

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createProducer } from '../../collector/src/kafka/client.ts';
 import { partitionKey, readLagSnapshot } from '../../collector/src/kafka/lag.ts';
 import type { GroupOffsets, LagSnapshot } from '../../collector/src/kafka/lag.ts';
-import { consumerLagSource, lagSamples } from '../../collector/src/sources/consumer-lag.ts';
+import { consumerLagSource, lagSamples } from '../../collector/src/sources/lag/consumer-lag.ts';
 import { evaluateRules } from '../../rules/src/evaluate.ts';
 import { loadRules } from '../../rules/src/load.ts';
 import { MemoryPort } from '../../rules/src/memory-port.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../model/src/sample.ts';
 import { createConsumer, createProducer } from '../../collector/src/kafka/client.ts';
 import type { Consumer } from '../../collector/src/kafka/client.ts';
-import { consumerLagSource } from '../../collector/src/sources/consumer-lag.ts';
+import { consumerLagSource } from '../../collector/src/sources/lag/consumer-lag.ts';
 import { labKafka, uniqueName, withLabSession } from '../lab/lab.ts';
 
 /** The lag-in-seconds fields of one group's partition 0, from a source's samples. */

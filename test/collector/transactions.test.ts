@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Sample } from '../../model/src/sample.ts';
 import { createConsumer } from '../../collector/src/kafka/client.ts';
-import { consumerLagSource } from '../../collector/src/sources/consumer-lag.ts';
+import { consumerLagSource } from '../../collector/src/sources/lag/consumer-lag.ts';
 import { runKafkaTool, startKafkaTool } from '../../lab/src/kafka-tools.ts';
 import type { KafkaToolProcess } from '../../lab/src/kafka-tools.ts';
 import { labResources } from '../../lab/src/paths.ts';

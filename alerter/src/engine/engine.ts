@@ -76,6 +76,21 @@ export function withOverrides(
   });
 }
 
+/** What an engine evaluates, through what, into what. */
+export interface EngineOptions {
+  rules: readonly Rule[];
+  /** Where the rules' queries are answered. */
+  port: QueryPort;
+  /** Where tracked alerts and transitions are kept. */
+  state: StatePort;
+  /** Each tenant's threshold for a rule's labels (the ownership catalog's); none by default. */
+  thresholds?: TenantThresholds;
+  /** What an evaluation's duration is measured with (performance.now by default). */
+  durationClock?: () => number;
+  /** The alerter's own problems (tenants catalog, notifications), raised as its self alerts. */
+  problems?: () => readonly SelfProblem[];
+}
+
 /**
  * The alerting engine: evaluates every rule in one batch through the query port, advances each rule's alerts,
  * raises its own alerts (watchdog, store unreachable, rule failing) and writes all changes of the evaluation in
@@ -85,15 +100,21 @@ export function withOverrides(
 export class Engine {
   private readonly tracked: Map<string, Map<string, TrackedAlert>>;
   private readonly status = new Map<string, RuleStatus>();
+  private readonly rules: readonly Rule[];
+  private readonly port: QueryPort;
+  private readonly state: StatePort;
+  private readonly tenants: TenantThresholds;
+  private readonly clock: () => number;
+  private readonly problems: () => readonly SelfProblem[];
 
-  constructor(
-    private readonly rules: readonly Rule[],
-    private readonly port: QueryPort,
-    private readonly state: StatePort,
-    private readonly tenants: TenantThresholds = () => undefined,
-    private readonly clock: () => number = () => performance.now(),
-    private readonly problems: () => readonly SelfProblem[] = () => [],
-  ) {
+  constructor(options: EngineOptions) {
+    const { rules, port, state } = options;
+    this.rules = rules;
+    this.port = port;
+    this.state = state;
+    this.tenants = options.thresholds ?? (() => undefined);
+    this.clock = options.durationClock ?? (() => performance.now());
+    this.problems = options.problems ?? (() => []);
     this.tracked = state.load();
     const known = new Set([...rules.map((r) => r.alert), ...selfAlerts.map((a) => a.alert)]);
     for (const name of [...this.tracked.keys()]) if (!known.has(name)) this.tracked.delete(name);

@@ -1,6 +1,6 @@
 import type { Notification } from './notification.ts';
 import { postJson } from './http-post.ts';
-import type { Sender } from './http-post.ts';
+import type { Sender } from './sender.ts';
 
 /** The alerts of a notification as Alertmanager's `POST /api/v2/alerts` takes them (resolved ones with endsAt). */
 export function alertmanagerAlerts(n: Notification, generatorUrl?: string): Record<string, unknown>[] {

@@ -1,6 +1,6 @@
 import type { Queued } from './notification.ts';
-import { DeliveryError } from './http-post.ts';
-import type { Sender } from './http-post.ts';
+import { DeliveryError } from './sender.ts';
+import type { Sender } from './sender.ts';
 
 /** How failed deliveries are retried. */
 export interface RetryPolicy {

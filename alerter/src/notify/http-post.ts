@@ -1,22 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Notification } from './notification.ts';
-
-/** Why a delivery failed, and what to do about it: retry later, retry soon (nothing listens), or give up. */
-export class DeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'retry' | 'refused' | 'permanent',
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
-}
-
-/** A receiver's sender: delivers one notification (its outbox id for idempotency) or throws a DeliveryError. */
-export interface Sender {
-  send(n: Notification, id: number): Promise<void>;
-}
+import { DeliveryError } from './sender.ts';
 
 /** A Retry-After header (seconds or an HTTP date) in ms from `nowMs`; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null, nowMs: number): number | undefined {

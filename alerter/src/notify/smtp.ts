@@ -1,8 +1,8 @@
 import nodemailer from 'nodemailer';
 import type { Email } from './email.ts';
 import { renderEmail } from './email.ts';
-import { DeliveryError } from './http-post.ts';
-import type { Sender } from './http-post.ts';
+import { DeliveryError } from './sender.ts';
+import type { Sender } from './sender.ts';
 
 /** An SMTP server to send through; the password comes from the environment, never from a file. */
 export interface SmtpOptions {

@@ -1,6 +1,6 @@
 import type { Notification } from './notification.ts';
 import { postJson } from './http-post.ts';
-import type { Sender } from './http-post.ts';
+import type { Sender } from './sender.ts';
 
 /**
  * The documented webhook payload (docs/notifications.md), version 1: the group, its status, its alerts with

@@ -47,3 +47,9 @@ export interface Mute {
   silencedBy?: string;
   inhibitedBy?: { fingerprint: string; alertname: string };
 }
+
+/** How a receiver is addressed: to the owning tenant's contacts, to fixed addresses, or not by email. */
+export interface ReceiverAddressing {
+  perTenant: boolean;
+  to?: string[];
+}

@@ -196,6 +196,12 @@ export class NotifyStore implements DispatchStatePort {
     this.db.prepare('DELETE FROM silences WHERE ends_ms < ?').run(beforeMs);
   }
 
+  /** Forgets what is done with from before `beforeMs`: notifications delivered or failed, silences ended. */
+  forgetBefore(beforeMs: number): void {
+    this.prune(beforeMs);
+    this.pruneSilences(beforeMs);
+  }
+
   close(): void {
     this.db.close();
   }

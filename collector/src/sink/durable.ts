@@ -1,8 +1,6 @@
+import type { WriteBatch } from './batches.ts';
 import type { WriteOutcome } from './influx.ts';
 import type { Spool } from './spool.ts';
-
-/** A batch writer that never loses a batch to a server outage. */
-export type DurableWrite = (body: string, points: number) => Promise<WriteOutcome & { spooled?: boolean }>;
 
 /**
  * Wraps `write` with `spool`: spooled batches are replayed, in order, before any new one; a new batch goes
@@ -10,8 +8,8 @@ export type DurableWrite = (body: string, points: number) => Promise<WriteOutcom
  * batch once it is back, in the order they were made. Calls are serialized: targets answering at the same
  * time never replay the same spooled batch twice, nor overtake one another.
  */
-export function durableWriter(write: (body: string) => Promise<WriteOutcome>, spool: Spool): DurableWrite {
-  const once: DurableWrite = async (body, points) => {
+export function durableWriter(write: (body: string) => Promise<WriteOutcome>, spool: Spool): WriteBatch {
+  const once: WriteBatch = async (body, points) => {
     if (spool.state().batches > 0) {
       const { drained } = await spool.replay(write);
       if (!drained) {

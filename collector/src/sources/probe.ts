@@ -2,8 +2,8 @@ import type { Sample } from '../../../model/src/sample.ts';
 import { ensureProbeTopic, runProbe } from '../kafka/probe.ts';
 import type { ProbeAssignment } from '../kafka/probe.ts';
 import type { KafkaSession } from '../kafka/session.ts';
-import { ProbeLedger } from '../probe-ledger.ts';
-import type { ProbeWindow } from '../probe-ledger.ts';
+import { ProbeLedger } from './probe-ledger.ts';
+import type { ProbeWindow } from './probe-ledger.ts';
 import type { Source } from '../source.ts';
 
 /** The probe's settings (durations in ms). */

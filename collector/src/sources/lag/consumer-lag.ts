@@ -1,15 +1,15 @@
-import type { FieldValue, Sample } from '../../../model/src/sample.ts';
-import type { KafkaSession } from '../kafka/session.ts';
-import { partitionKey, readLagSnapshot, readableEnd } from '../kafka/lag.ts';
-import type { LagSnapshot, PartitionLog } from '../kafka/lag.ts';
-import { readRecordTimes, recordKey } from '../kafka/record-times.ts';
-import type { RecordAt } from '../kafka/record-times.ts';
-import { OffsetHistory } from '../offset-history.ts';
-import { RecordTimeCache } from '../record-time-cache.ts';
-import { LastSeenGroups } from '../last-seen-groups.ts';
-import { CommitCadence } from '../commit-cadence.ts';
-import type { Cadence } from '../commit-cadence.ts';
-import type { Source } from '../source.ts';
+import type { FieldValue, Sample } from '../../../../model/src/sample.ts';
+import type { KafkaSession } from '../../kafka/session.ts';
+import { partitionKey, readLagSnapshot, readableEnd } from '../../kafka/lag.ts';
+import type { LagSnapshot, PartitionLog } from '../../kafka/lag.ts';
+import { readRecordTimes, recordKey } from '../../kafka/record-times.ts';
+import type { RecordAt } from '../../kafka/record-times.ts';
+import { OffsetHistory } from './offset-history.ts';
+import { RecordTimeCache } from './record-time-cache.ts';
+import { LastSeenGroups } from './last-seen-groups.ts';
+import { CommitCadence } from './commit-cadence.ts';
+import type { Cadence } from './commit-cadence.ts';
+import type { Source } from '../../source.ts';
 
 /** Which tenant owns a group (or topic); '' when none does. */
 export type TenantOf = (group: string) => string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlerterSetup } from '../src/config.ts';
-import { storePort } from '../src/main.ts';
+import { rulesQueryPort } from '../src/query/rules-port.ts';
 
 const setup = (windowCache: boolean): AlerterSetup => ({
   config: {
@@ -16,9 +16,9 @@ const setup = (windowCache: boolean): AlerterSetup => ({
   secrets: { routingKeys: {} },
 });
 
-describe('storePort', () => {
+describe('rulesQueryPort', () => {
   it('is the window cache unless the config turns it off', () => {
-    expect(storePort(setup(true)).stats).toBeTypeOf('function');
-    expect(storePort(setup(false)).stats).toBeUndefined();
+    expect(rulesQueryPort(setup(true)).stats).toBeTypeOf('function');
+    expect(rulesQueryPort(setup(false)).stats).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { GroupOffsets, LagSnapshot } from './kafka/lag.ts';
+import type { GroupOffsets, LagSnapshot } from '../../kafka/lag.ts';
 
 /**
  * Keeps each group's last read offsets, so a group whose coordinator is down (a dead broker, until its
