@@ -4,7 +4,7 @@ import type { Notification, Queued } from '../notify/notification.ts';
 import { composeNotification } from './compose.ts';
 import type { Group, GroupLogEntry, Mute, ReceiverAddressing } from './group.ts';
 
-export type { GroupLogEntry, Mute, ReceiverAddressing } from './group.ts';
+export type { GroupLogEntry, Mute } from './group.ts';
 import { incidentGroups } from './incidents.ts';
 import { Inhibitor } from './inhibit.ts';
 import type { Inhibition, InhibitRule } from './inhibit.ts';
