@@ -12,7 +12,7 @@ import { startSchedule } from './engine/schedule.ts';
 import { AlertEvents } from './events.ts';
 import { Notifier } from './notifier.ts';
 import { influxLineWriter, influxQueryPort } from './query/influx.ts';
-import { evaluationWorthyDataMs, influxSource, rulesQueryPort } from './query/rules-port.ts';
+import { collectorDataWatch, influxSource, rulesQueryPort } from './query/rules-port.ts';
 import { createAlerterMetrics } from './self-metrics.ts';
 import { NotifyStore } from './store/notify.ts';
 import { AlertStore } from './store/sqlite.ts';
@@ -63,7 +63,7 @@ export async function startAlerter(
   let last: EvaluationReport | undefined;
   const schedule = startSchedule({
     intervalMs: config.evaluation.interval,
-    latestDataMs: () => evaluationWorthyDataMs(reader),
+    newData: collectorDataWatch(reader),
     watchEveryMs: config.evaluation.watch_collector,
     clock,
     onError: (err) => log.error({ err }, 'evaluation failed'),

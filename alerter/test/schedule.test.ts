@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { startSchedule } from '../src/engine/schedule.ts';
+import { collectorDataWatch } from '../src/query/rules-port.ts';
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 describe('startSchedule', () => {
   it('evaluates as soon as newer collector data lands, and never overlaps evaluations', async () => {
-    let latest = 1_000;
+    let landed = false;
     let running = 0;
     let overlapped = false;
     const starts: number[] = [];
@@ -15,7 +16,11 @@ describe('startSchedule', () => {
     if (toHalfHour < 5_000) await sleep(toHalfHour + 100);
     const schedule = startSchedule({
       intervalMs: 3_600_000, // every hour by cron: out of this test's way
-      latestDataMs: () => Promise.resolve(latest),
+      newData: () => {
+        const was = landed;
+        landed = false;
+        return Promise.resolve(was);
+      },
       watchEveryMs: 20,
       clock: Date.now,
       onError: (err) => {
@@ -31,8 +36,8 @@ describe('startSchedule', () => {
     });
     try {
       await sleep(100);
-      expect(starts).toHaveLength(0); // the first reading is only remembered
-      latest = 2_000;
+      expect(starts).toHaveLength(0); // nothing landed yet
+      landed = true;
       await sleep(100);
       expect(starts).toHaveLength(1); // new data → one evaluation, still running
       for (let i = 0; i < 5; i++) schedule.trigger();
@@ -42,5 +47,48 @@ describe('startSchedule', () => {
     } finally {
       await schedule.stop();
     }
+  });
+});
+
+describe('collectorDataWatch', () => {
+  /** A reader over points of our own: `scrape` times (one per target that landed) and liveness news. */
+  const store = () => {
+    const scrape: number[] = [];
+    const attention: number[] = [];
+    const latest = (xs: number[]) => (xs.length === 0 ? undefined : Math.max(...xs));
+    return {
+      scrape,
+      attention,
+      reader: {
+        latestMs: (m: string) => Promise.resolve(latest(m === 'scrape' ? scrape : attention)),
+        countAt: (_m: string, _f: string, t: number) => Promise.resolve(scrape.filter((x) => x === t).length),
+      },
+    };
+  };
+
+  it('sees a new cycle, and each further target of the same cycle as it lands', async () => {
+    const s = store();
+    const watch = collectorDataWatch(s.reader);
+    s.scrape.push(15_000, 15_000);
+    expect(await watch()).toBe(false); // the first look only remembers
+    expect(await watch()).toBe(false);
+    s.scrape.push(30_000); // the new cycle's first target (a JMX exporter)
+    expect(await watch()).toBe(true);
+    expect(await watch()).toBe(false);
+    s.scrape.push(30_000); // its consumer groups, a second later: the same cycle, read again
+    expect(await watch()).toBe(true);
+    expect(await watch()).toBe(false);
+  });
+
+  it("sees a broker's liveness news between cycles, and a new cycle while liveness news is the newest", async () => {
+    const s = store();
+    const watch = collectorDataWatch(s.reader);
+    s.scrape.push(15_000, 15_000, 15_000);
+    await watch();
+    s.attention.push(32_000);
+    expect(await watch()).toBe(true);
+    s.scrape.push(30_000); // older than the news, newer than the last cycle
+    expect(await watch()).toBe(true);
+    expect(await watch()).toBe(false);
   });
 });

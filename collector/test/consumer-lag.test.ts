@@ -155,8 +155,11 @@ describe("a group's committed offsets and their cadence", () => {
       ).find((s) => s.measurement === 'consumer_group')?.fields;
     expect(at(0, 10)).toMatchObject({ commit_age_s: 0 });
     expect(at(0, 10)).not.toHaveProperty('commit_interval_s');
+    // Read every 15 s: moved at 15 s, unchanged at 30, 45 and 60 s, moved by 75 s.
     at(15_000, 20);
+    at(30_000, 20);
     expect(at(45_000, 20)).toMatchObject({ commit_age_s: 30 });
+    at(60_000, 20);
     at(75_000, 30);
     expect(at(90_000, 30)).toMatchObject({ commit_age_s: 15, commit_interval_s: 60 });
     expect(samples(snap).find((s) => s.measurement === 'consumer_group')?.fields).not.toHaveProperty(

@@ -82,4 +82,35 @@ describe('OffsetHistory', () => {
     for (let t = 0; t < 100; t++) h.record('p', t, t * 1000);
     expect(h.lagSeconds('p', 50, 99, 99_000).method).toBe('extrapolated');
   });
+
+  it('dates every offset as a reading-by-reading scan of the history does (random histories)', () => {
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let run = 0; run < 200; run++) {
+      const h = new OffsetHistory();
+      const readings: { offset: number; firstMs: number; lastMs: number }[] = [];
+      let end = random(50);
+      for (let t = 0, n = 1 + random(40); n > 0; n--, t += 15_000) {
+        end += random(3) === 0 ? 0 : random(200);
+        h.record('p', end, t);
+        const last = readings.at(-1);
+        if (last?.offset === end) last.lastMs = t;
+        else readings.push({ offset: end, firstMs: t, lastMs: t });
+      }
+      for (let offset = 0; offset <= end + 1; offset += 1 + random(20)) {
+        const i = readings.findIndex((r, k) => k > 0 && r.offset > offset);
+        const before = readings[i - 1];
+        const after = readings[i];
+        const expected =
+          i < 1 || before === undefined || after === undefined || offset < before.offset
+            ? undefined
+            : before.lastMs +
+              ((offset - before.offset) / (after.offset - before.offset)) * (after.firstMs - before.lastMs);
+        expect(h.arrival('p', offset)?.estimateMs).toBe(expected);
+      }
+    }
+  });
 });

@@ -166,8 +166,11 @@ describe('alert truth with the shipped defaults (real lab)', () => {
         const mail = await until('the tenant’s stall email', 150_000, () =>
           told(t0).find((m) => m.subject.includes('ConsumerStalled')),
         );
+        const fired = alerter.engine
+          .alerts()
+          .find((a) => a.rule === 'ConsumerStalled' && a.labels.group === group)?.firedAt;
         console.log(
-          `consumer ${group} stalled: payments' email "${mail.subject}" ${secs(mail.atMs - t0)} after the stall (lag_seconds 60 s)`,
+          `consumer ${group} stalled: payments' email "${mail.subject}" ${secs(mail.atMs - t0)} after the stall (lag_seconds 60 s); the alert fired at ${fired === undefined ? '?' : secs(fired - t0)}; what the collector stored: ${await storedReadings(lab.influx.url, database, group, t0)}`,
         );
         expect(mail.atMs - t0).toBeLessThanOrEqual(120_000);
         expect(mail.text).toContain('committed nothing');
@@ -188,6 +191,12 @@ describe('alert truth with the shipped defaults (real lab)', () => {
         producing = false;
         await produced;
         await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
+        // Nothing left behind to alert on in the tests that follow, whether this one passed or not.
+        const cleanup = kafka.admin();
+        await cleanup.connect();
+        await cleanup.deleteGroups([group]).catch(() => undefined);
+        await cleanup.deleteTopics({ topics: [stallTopic] }).catch(() => undefined);
+        await cleanup.disconnect();
       }
     },
   );
@@ -362,6 +371,33 @@ async function probeHistory(influxUrl: string, database: string, ms: number): Pr
     if ((body.results[0]?.series?.[0]?.values[0]?.[1] ?? 0) > 0) return;
     await sleep(5_000);
   }
+}
+
+/**
+ * What the collector stored for `group` since `sinceMs`, a reading a cycle: seconds after `sinceMs`, lag in
+ * seconds, commit age and interval, members (what ConsumerStalled reads), for the test's log.
+ */
+async function storedReadings(
+  influxUrl: string,
+  database: string,
+  group: string,
+  sinceMs: number,
+): Promise<string> {
+  const q = `SELECT "lag_seconds_max", "commit_age_s", "commit_interval_s", "members" FROM "consumer_group" WHERE time >= ${sinceMs}ms AND "group" = '${group}'`;
+  const res = await fetch(`${influxUrl}/query?db=${database}&epoch=ms&q=${encodeURIComponent(q)}`);
+  const body = (await res.json()) as {
+    results: { series?: { values: [number, ...(number | null)[]][] }[] }[];
+  };
+  const rows = body.results[0]?.series?.[0]?.values ?? [];
+  const n = (v: number | null | undefined): string => (v == null ? '-' : String(Math.round(v)));
+  return (
+    rows
+      .map(
+        ([t, lag, age, interval, members]) =>
+          `${Math.round((t - sinceMs) / 1000)}s lag ${n(lag)} age ${n(age)}/${n(interval)} members ${n(members)}`,
+      )
+      .join('; ') || 'nothing'
+  );
 }
 
 /** Waits until the collector has stored the group with members and its lag in seconds under 10 s. */

@@ -191,6 +191,34 @@ describe('the in-memory query port reads queries as InfluxDB does', () => {
     expect(rules.map((r) => r.alert).filter((a) => !held.has(a))).toEqual([]);
   }, 180_000);
 
+  it("counts the points of one time (a cycle's targets landed so far) as the watch reads it", async () => {
+    const db = `${database}_landed`;
+    const client = await connectInflux({ url: lab.influx.url, database: db });
+    try {
+      const at = base + 15_000;
+      const line = (target: string, source: string, ms: number): string =>
+        `scrape,cluster=a,target=${target},source=${source} duration_ms=5 ${ms}`;
+      const write = async (lines: string[]) =>
+        expect(await writeLineProtocol({ url: lab.influx.url, database: db }, lines.join('\n'))).toEqual({
+          ok: true,
+        });
+      await write([
+        line('t1', 'jmx', at - 15_000),
+        line('t1', 'jmx', at),
+        line('t2', 'lag', at),
+        line('b1', 'liveness', at),
+      ]);
+      const port = influxQueryPort({ url: lab.influx.url, database: db });
+      const cycles = `"source" != 'liveness'`;
+      expect(await port.countAt('scrape', 'duration_ms', at, cycles)).toBe(2);
+      await write([line('t3', 'jolokia', at), line('t1', 'jmx', at + 1)]);
+      expect(await port.countAt('scrape', 'duration_ms', at, cycles)).toBe(3);
+      expect(await port.countAt('scrape', 'duration_ms', at + 7, cycles)).toBe(0);
+    } finally {
+      await client.dropDatabase(db);
+    }
+  });
+
   it('rejects with StoreUnreachable when nothing listens', async () => {
     const closed = influxQueryPort({ url: 'http://127.0.0.1:9', database, timeoutMs: 2_000 });
     await expect(

@@ -4,8 +4,8 @@ import { cronExpression } from '../../../model/src/schedule.ts';
 /** How evaluations are started. */
 export interface ScheduleOptions {
   intervalMs: number;
-  /** Newest time of the collector's data, polled every `watchEveryMs` (0: not watched). */
-  latestDataMs?: () => Promise<number | undefined>;
+  /** Whether data that warrants an evaluation landed since it was last asked, polled every `watchEveryMs` (0: not watched). */
+  newData?: () => Promise<boolean>;
   watchEveryMs: number;
   /** One evaluation at `nowMs`. */
   evaluate: (nowMs: number) => Promise<void>;
@@ -46,19 +46,17 @@ export function startSchedule(o: ScheduleOptions): RunningSchedule {
       });
   };
   const task = cron.schedule(cronExpression(o.intervalMs), run);
-  let seen: number | undefined;
   let watching = false;
   const watcher =
-    o.latestDataMs === undefined || o.watchEveryMs <= 0
+    o.newData === undefined || o.watchEveryMs <= 0
       ? undefined
       : setInterval(() => {
           if (watching) return;
           watching = true;
           void o
-            .latestDataMs?.()
-            .then((t) => {
-              if (t !== undefined && seen !== undefined && t > seen) run();
-              if (t !== undefined) seen = t;
+            .newData?.()
+            .then((landed) => {
+              if (landed) run();
             })
             .catch(() => undefined) // an unreachable store is seen (and alerted) by the evaluation itself
             .finally(() => (watching = false));

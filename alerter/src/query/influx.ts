@@ -98,6 +98,7 @@ function seriesOf(raw: RawResult, q: SeriesQuery): SeriesResult[] | Error {
  */
 export function influxQueryPort(source: InfluxSource): QueryPort & {
   latestMs(measurement: string, field: string, where?: string): Promise<number | undefined>;
+  countAt(measurement: string, field: string, timeMs: number, where?: string): Promise<number>;
 } {
   return {
     async run(queries) {
@@ -116,6 +117,16 @@ export function influxQueryPort(source: InfluxSource): QueryPort & {
       );
       const t = raw?.series?.[0]?.values[0]?.[0];
       return typeof t === 'number' ? t : undefined;
+    },
+    /** How many points of a field have exactly the time `timeMs` (a cycle's records landed so far), `where` it holds. */
+    async countAt(measurement, field, timeMs, where) {
+      const at = Math.round(timeMs);
+      const [raw] = await post(
+        source,
+        `SELECT count("${field}") FROM "${measurement}" WHERE time >= ${at}ms AND time <= ${at}ms${where === undefined ? '' : ` AND ${where}`}`,
+      );
+      const n = raw?.series?.[0]?.values[0]?.[1];
+      return typeof n === 'number' ? n : 0;
     },
   };
 }

@@ -34,18 +34,50 @@ export function rulesQueryPort(
   });
 }
 
+/** What the collector had stored at one look: its newest cycle, how many of that cycle's targets had landed, liveness. */
+interface DataMark {
+  cycleMs?: number;
+  landed: number;
+  attentionMs?: number;
+}
+
 /**
- * The newest data that warrants an evaluation at once: the collector's cycles, and a broker's liveness whenever
- * it is not plainly up (crashed, hung, restarting or just changed): those points come every 2 s and are
- * evaluated at once, the steady ones are not. Undefined before any.
+ * A watch over the data that warrants an evaluation at once: each call says whether some landed since the call
+ * before (the first only looks). That is a new collector cycle, and each further target of it as it lands: the
+ * collector writes each target's points as soon as it answers, so the cycle's first answer (a JMX exporter's) is
+ * no sign that its consumer groups are stored — a cycle read at its first answer alone would wait for the next
+ * tick to be read whole. And a broker's liveness whenever it is not plainly up (crashed, hung, restarting or just
+ * changed): those points come every 2 s and are evaluated at once, the steady ones are not.
  */
-export async function evaluationWorthyDataMs(
-  reader: Pick<ReturnType<typeof influxQueryPort>, 'latestMs'>,
-): Promise<number | undefined> {
-  const times = await Promise.all([
-    reader.latestMs('scrape', 'duration_ms', `"source" != 'liveness'`),
-    reader.latestMs('broker_status', 'attention', '"attention" = 1'),
-  ]);
-  const known = times.filter((t): t is number => t !== undefined);
-  return known.length === 0 ? undefined : Math.max(...known);
+export function collectorDataWatch(
+  reader: Pick<ReturnType<typeof influxQueryPort>, 'latestMs' | 'countAt'>,
+): () => Promise<boolean> {
+  const cycles = `"source" != 'liveness'`;
+  let seen: DataMark | undefined;
+  return async () => {
+    const [cycleMs, attentionMs] = await Promise.all([
+      reader.latestMs('scrape', 'duration_ms', cycles),
+      reader.latestMs('broker_status', 'attention', '"attention" = 1'),
+    ]);
+    const landed = cycleMs === undefined ? 0 : await reader.countAt('scrape', 'duration_ms', cycleMs, cycles);
+    const mark: DataMark = {
+      landed,
+      ...(cycleMs === undefined ? {} : { cycleMs }),
+      ...(attentionMs === undefined ? {} : { attentionMs }),
+    };
+    const before = seen;
+    seen = mark;
+    return before !== undefined && advanced(before, mark);
+  };
+}
+
+/** Whether `next` shows data that `prev` did not: a newer cycle, more of the same cycle, newer liveness news. */
+function advanced(prev: DataMark, next: DataMark): boolean {
+  const newer = (a: number | undefined, b: number | undefined): boolean =>
+    b !== undefined && (a === undefined || b > a);
+  return (
+    newer(prev.cycleMs, next.cycleMs) ||
+    (next.cycleMs === prev.cycleMs && next.landed > prev.landed) ||
+    newer(prev.attentionMs, next.attentionMs)
+  );
 }

@@ -2,12 +2,13 @@ import type { FieldValue, Sample } from '../../../../model/src/sample.ts';
 import type { KafkaSession } from '../../kafka/session.ts';
 import { partitionKey, readLagSnapshot, readableEnd } from '../../kafka/lag.ts';
 import type { LagSnapshot, PartitionLog } from '../../kafka/lag.ts';
-import { readRecordTimes, recordKey } from '../../kafka/record-times.ts';
+import { readRecordTimes } from '../../kafka/record-times.ts';
 import type { RecordAt } from '../../kafka/record-times.ts';
 import { OffsetHistory } from './offset-history.ts';
 import { RecordTimeCache } from './record-time-cache.ts';
 import { LastSeenGroups } from './last-seen-groups.ts';
 import { CommitCadence } from './commit-cadence.ts';
+import { behindPositions, positionsByPartition, splitGroups } from './positions.ts';
 import type { Cadence } from './commit-cadence.ts';
 import type { Source } from '../../source.ts';
 
@@ -19,38 +20,6 @@ export type TenantOf = (group: string) => string;
  * transaction markers lie between that offset and the last stable offset (nothing left to read).
  */
 export type RecordTime = (topic: string, partition: number, offset: number) => number | 'end' | undefined;
-
-/**
- * The positions of consumers that are behind (the next record each will read), with the partition's leader:
- * the candidates for an `exact` lag in seconds.
- */
-export function behindPositions(snap: LagSnapshot): (RecordAt & { key: string; lag: number })[] {
-  const out: (RecordAt & { key: string; lag: number })[] = [];
-  // Offsets already taken, by partition: several groups at one position are read once.
-  const taken = new Map<string, Set<number>>();
-  for (const g of snap.groups) {
-    for (const c of g.committed) {
-      if (c.offset < 0) continue;
-      const at = partitionKey(c.topic, c.partition);
-      const log = snap.logs.get(at);
-      const leader = snap.leaders.get(at);
-      if (log === undefined || leader === undefined) continue;
-      const offset = Math.max(c.offset, log.start);
-      const end = readableEnd(log);
-      if (end - offset <= 0) continue;
-      let offsets = taken.get(at);
-      if (offsets === undefined) {
-        offsets = new Set();
-        taken.set(at, offsets);
-      }
-      if (offsets.has(offset)) continue;
-      offsets.add(offset);
-      const key = recordKey(c.topic, c.partition, offset);
-      out.push({ topic: c.topic, partition: c.partition, offset, leader, key, lag: end - offset, end });
-    }
-  }
-  return out;
-}
 
 /**
  * How much of its retention a partition's oldest unread record has used (0..1; 1 once messages were lost). A
@@ -146,10 +115,6 @@ export function lagSamples(
       const arrived = stamped === undefined ? undefined : history?.arrival(key, position);
       const late = stamped !== undefined && arrived !== undefined && stamped < arrived.earliestMs;
       const exact = late ? undefined : stamped;
-      const behind =
-        read === 'end'
-          ? { method: 'exact' as const, seconds: 0 }
-          : history?.lagSeconds(key, position, readableEnd(log), timeMs);
       const fields: Fields = {
         committed_offset: c.offset,
         log_end_offset: log.end,
@@ -163,7 +128,12 @@ export function lagSamples(
         lagSeconds = Math.max(0, (timeMs - exact) / 1000);
         fields.lag_seconds = lagSeconds;
         fields.lag_method = 'exact';
-      } else if (behind !== undefined) {
+      } else if (read === 'end') {
+        lagSeconds = 0;
+        fields.lag_seconds = 0;
+        fields.lag_method = 'exact';
+      } else if (history !== undefined) {
+        const behind = history.lagSeconds(key, position, readableEnd(log), timeMs);
         if (behind.method !== 'none') {
           lagSeconds = behind.seconds;
           fields.lag_seconds = lagSeconds;
@@ -313,29 +283,38 @@ export function consumerLagSource(
       for (const [key, log] of snap.logs) history.record(key, log.end, nowMs);
       const positions = behindPositions(snap);
       const toRead = recordTimes.toRead(positions, exactBudget);
-      const read = toRead.length === 0 ? undefined : await readRecordTimes(session, toRead);
-      snap.rpcs.fetch += read?.fetches ?? 0;
-      snap.errors.push(...(read?.errors ?? []));
-      recordTimes.update(read?.times ?? new Map<string, number>(), new Set(positions.map((p) => p.key)));
-      const markersOnly = read?.markersOnly ?? new Set<string>();
+      // The record times not known yet are fetched while the groups that wait on none of them are reckoned: the
+      // brokers read their logs while this process builds samples (the requests go out before the first group).
+      const reading = toRead.length === 0 ? undefined : readRecordTimes(session, toRead);
+      if (reading !== undefined) {
+        reading.catch(() => undefined); // awaited below, after the groups it does not hold back
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       // The known record times of this cycle's positions (the only ones asked for), by partition and offset.
       const timeAt = new Map<string, Map<number, number | 'end'>>();
-      for (const p of positions) {
-        const time = markersOnly.has(p.key) ? 'end' : recordTimes.get(p.key);
-        if (time === undefined) continue;
+      const know = (p: RecordAt, time: number | 'end' | undefined): void => {
+        if (time === undefined) return;
         const at = partitionKey(p.topic, p.partition);
         const offsets = timeAt.get(at) ?? new Map<number, number | 'end'>();
         timeAt.set(at, offsets.set(p.offset, time));
-      }
+      };
+      for (const p of positions) know(p, recordTimes.get(p.key));
       const recordTime: RecordTime = (topic, partition, offset) =>
         timeAt.get(partitionKey(topic, partition))?.get(offset);
+      const waitsOn = positionsByPartition(toRead);
+      const [now, later] = splitGroups(snap, waitsOn);
+      const samples = (groups: LagSnapshot['groups']): Sample[] =>
+        lagSamples(cluster, { ...snap, groups }, nowMs, tenantOf, history, recordTime, retentionMs, cadence);
+      const reckoned = samples(now).concat(offsetSamples(cluster, snap, nowMs, history));
+      const read = await reading;
+      snap.rpcs.fetch += read?.fetches ?? 0;
+      snap.errors.push(...(read?.errors ?? []));
+      recordTimes.update(read?.times ?? new Map<string, number>(), new Set(positions.map((p) => p.key)));
+      for (const p of toRead) know(p, read?.markersOnly.has(p.key) === true ? 'end' : read?.times.get(p.key));
       const first = snap.errors[0];
       cadence.retain(new Set(snap.groups.map((g) => g.group)));
       return {
-        samples: [
-          ...lagSamples(cluster, snap, nowMs, tenantOf, history, recordTime, retentionMs, cadence),
-          ...offsetSamples(cluster, snap, nowMs, history),
-        ],
+        samples: reckoned.concat(samples(later)),
         exposed: snap.groups.length,
         errorCount: snap.errors.length,
         ...(first === undefined ? {} : { firstError: first }),

@@ -94,21 +94,26 @@ export class OffsetHistory {
    * fell behind) is not its consumer's delay.
    */
   arrival(key: string, offset: number): { earliestMs: number; estimateMs: number } | undefined {
-    const list = this.points.get(key) ?? [];
+    const list = this.points.get(key);
+    if (list === undefined || list.length < 2) return undefined;
     // The first reading past `offset`: the end passed it after the reading before was last seen, and by the
-    // time this one was first seen.
-    for (let i = 1; i < list.length; i++) {
-      const after = list[i] as Point;
-      if (after.offset > offset) {
-        const before = list[i - 1] as Point;
-        if (offset < before.offset) return undefined; // before the history
-        const fraction = (offset - before.offset) / (after.offset - before.offset);
-        return {
-          earliestMs: before.lastMs,
-          estimateMs: before.lastMs + fraction * (after.firstMs - before.lastMs),
-        };
-      }
+    // time this one was first seen. Offsets only grow along the list: a binary search (up to 360 readings, for
+    // each of a cycle's 100,000s of committed partitions).
+    let lo = 1;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((list[mid] as Point).offset > offset) hi = mid;
+      else lo = mid + 1;
     }
-    return undefined;
+    if (lo === list.length) return undefined;
+    const after = list[lo] as Point;
+    const before = list[lo - 1] as Point;
+    if (offset < before.offset) return undefined; // before the history
+    const fraction = (offset - before.offset) / (after.offset - before.offset);
+    return {
+      earliestMs: before.lastMs,
+      estimateMs: before.lastMs + fraction * (after.firstMs - before.lastMs),
+    };
   }
 }
