@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { labDirOf, withLabDir } from './lab-dir.ts';
 import { pino } from 'pino';
 import { loadAlerterSetup } from '../alerter/src/config.ts';
 import { formatConfigErrors } from '../model/src/config-file.ts';
@@ -6,19 +7,19 @@ import type { AlerterSetup } from '../alerter/src/config.ts';
 import { startAlerter } from '../alerter/src/main.ts';
 import { labAlerterSetup } from '../lab/src/alerter-config.ts';
 import { requireState } from '../lab/src/control.ts';
-import { defaultLabDir } from '../lab/src/paths.ts';
 import { stopAndExit, untilStopSignal } from './signals.ts';
 
 interface AlertOptions {
   config?: string;
   lab?: boolean;
   labDir: string;
+  dir?: string;
 }
 
 function setupOf(opts: AlertOptions): AlerterSetup {
   if (opts.config !== undefined && opts.lab === true)
     throw new Error('give --config FILE or --lab, not both');
-  if (opts.lab === true) return labAlerterSetup(requireState(opts.labDir));
+  if (opts.lab === true) return labAlerterSetup(requireState(labDirOf(opts)));
   if (opts.config === undefined) throw new Error('give --config FILE, or --lab to watch the running lab');
   const loaded = loadAlerterSetup(opts.config, process.env);
   if (!loaded.ok) throw new Error(`invalid config:\n${formatConfigErrors(loaded.errors)}`);
@@ -27,27 +28,27 @@ function setupOf(opts: AlertOptions): AlerterSetup {
 
 /** `lookout alert`: the rule engine and its API, or a config check. */
 export function alertCommand(): Command {
-  const alert = new Command('alert')
-    .description(
-      'evaluate the rules over InfluxDB, keep alert state durable, serve /api/alerts and /api/rules',
-    )
-    .option('--config <file>', 'alerter YAML config')
-    .option('--lab', 'watch the running lab with the default rule pack')
-    .option('--lab-dir <dir>', 'lab directory (env LOOKOUT_LAB_DIR)', defaultLabDir())
-    .action(async (opts: AlertOptions) => {
-      const setup = setupOf(opts);
-      const log = pino({ name: 'alerter', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
-      const running = await startAlerter(setup, log);
-      const address = running.server.address();
-      console.error(
-        `alerter: ${setup.rules.length} rules; API on ${typeof address === 'object' && address !== null ? `${address.address}:${address.port}` : setup.config.listen}`,
-      );
-      await untilStopSignal();
-      await stopAndExit(
-        () => running.stop(),
-        (line) => log.warn(line),
-      );
-    });
+  const alert = withLabDir(
+    new Command('alert')
+      .description(
+        'evaluate the rules over InfluxDB, keep alert state durable, serve /api/alerts and /api/rules',
+      )
+      .option('--config <file>', 'alerter YAML config')
+      .option('--lab', 'watch the running lab with the default rule pack'),
+  ).action(async (opts: AlertOptions) => {
+    const setup = setupOf(opts);
+    const log = pino({ name: 'alerter', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+    const running = await startAlerter(setup, log);
+    const address = running.server.address();
+    console.error(
+      `alerter: ${setup.rules.length} rules; API on ${typeof address === 'object' && address !== null ? `${address.address}:${address.port}` : setup.config.listen}`,
+    );
+    await untilStopSignal();
+    await stopAndExit(
+      () => running.stop(),
+      (line) => log.warn(line),
+    );
+  });
   alert
     .command('check-config')
     .description(

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { labDirOf, withLabDir } from './lab-dir.ts';
 import { pino } from 'pino';
 import { formatConfigErrors } from '../model/src/config-file.ts';
 import { loadCollectorConfig } from '../collector/src/config.ts';
@@ -7,13 +8,13 @@ import type { CollectorConfig } from '../collector/src/config.ts';
 import { collectOnceFromConfig, runCollector } from '../collector/src/main.ts';
 import { labCollectorConfig } from '../lab/src/collector-config.ts';
 import { requireState } from '../lab/src/control.ts';
-import { defaultLabDir } from '../lab/src/paths.ts';
 import { stopAndExit, untilStopSignal } from './signals.ts';
 
 interface CollectOptions {
   config?: string;
   lab?: boolean;
   labDir: string;
+  dir?: string;
   once?: boolean;
   database: string;
 }
@@ -22,7 +23,7 @@ interface CollectOptions {
 function configOf(opts: CollectOptions): CollectorConfig {
   if (opts.config !== undefined && opts.lab === true)
     throw new Error('give --config FILE or --lab, not both');
-  if (opts.lab === true) return labCollectorConfig(requireState(opts.labDir), opts.database);
+  if (opts.lab === true) return labCollectorConfig(requireState(labDirOf(opts)), opts.database);
   if (opts.config === undefined) throw new Error('give --config FILE, or --lab to target the running lab');
   const loaded = loadCollectorConfig(opts.config, process.env);
   if (!loaded.ok) throw new Error(`invalid config:\n${formatConfigErrors(loaded.errors)}`);
@@ -31,13 +32,14 @@ function configOf(opts: CollectOptions): CollectorConfig {
 
 /** `lookout collect`: the collector service, one cycle, or a config check. */
 export function collectCommand(): Command {
-  const collect = new Command('collect')
-    .description(
-      'scrape the cluster state (admin API) and the brokers (JMX exporter text, Jolokia) into InfluxDB',
-    )
-    .option('--config <file>', 'collector YAML config')
-    .option('--lab', 'target the running lab, from its state file')
-    .option('--lab-dir <dir>', 'lab directory (env LOOKOUT_LAB_DIR)', defaultLabDir())
+  const collect = withLabDir(
+    new Command('collect')
+      .description(
+        'scrape the cluster state (admin API) and the brokers (JMX exporter text, Jolokia) into InfluxDB',
+      )
+      .option('--config <file>', 'collector YAML config')
+      .option('--lab', 'target the running lab, from its state file'),
+  )
     .option('--database <name>', 'InfluxDB database with --lab', 'lookout')
     .option('--once', 'run one cycle, print a JSON summary, exit 1 if a target or a write failed')
     .action(async (opts: CollectOptions) => {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { labDirOf, withLabDir } from './lab-dir.ts';
 import { pino } from 'pino';
 import { createKafka } from '../collector/src/kafka/client.ts';
 import { runCollector } from '../collector/src/main.ts';
@@ -10,7 +11,6 @@ import { labAlerterSetup } from '../lab/src/alerter-config.ts';
 import { labCollectorConfig } from '../lab/src/collector-config.ts';
 import { labStatus, liveProcesses, stopLab } from '../lab/src/control.ts';
 import { createDemoTopics, demoTenants, demoTenantsYaml, startDemoTraffic } from '../lab/src/demo.ts';
-import { defaultLabDir } from '../lab/src/paths.ts';
 import { bootstrapOf, readState } from '../lab/src/state.ts';
 import { startLab } from '../lab/src/up.ts';
 import { startDemoInbox } from '../lab/src/demo-notify.ts';
@@ -20,13 +20,14 @@ const say = (line: string): void => console.error(line);
 
 /** `lookout demo`: the lab, the demo tenants' topics and traffic, until Ctrl-C. */
 export function demoCommand(): Command {
-  return new Command('demo')
-    .description(
+  return withLabDir(
+    new Command('demo').description(
       "start the lab (or reuse a running one) with demo tenants' traffic; Ctrl-C stops what it started",
-    )
-    .option('--dir <dir>', 'lab directory (env LOOKOUT_LAB_DIR)', defaultLabDir())
+    ),
+  )
     .option('--brokers <n>', 'number of brokers when starting a lab', (v) => Number(v), 3)
-    .action(async (opts: { dir: string; brokers: number }) => {
+    .action(async (options: { labDir: string; dir?: string; brokers: number }) => {
+      const opts = { dir: labDirOf(options), brokers: options.brokers };
       const running = readState(opts.dir);
       const reuse = running !== undefined && liveProcesses(running).length > 0;
       const lab = reuse ? running : await startLab({ dir: opts.dir, brokers: opts.brokers, say });

@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { labDirOf, withLabDir } from './lab-dir.ts';
 import { controlBroker, controlInflux, labStatus, requireState, stopLab } from '../lab/src/control.ts';
 import type { BrokerAction, LabStatus } from '../lab/src/control.ts';
 import { throttleBrokerCpu } from '../lab/src/cgroup.ts';
-import { defaultLabDir } from '../lab/src/paths.ts';
 import { residentBytes } from '../lab/src/process.ts';
 import { startLab } from '../lab/src/up.ts';
 
@@ -46,9 +46,13 @@ const actions: { name: string; action: BrokerAction; about: string }[] = [
 
 /** `lookout lab …`: the local Kafka + InfluxDB platform for the demo, tests and benchmarks. */
 export function labCommand(): Command {
-  const lab = new Command('lab')
-    .description('a local KRaft Kafka cluster and InfluxDB on loopback, with fault controls')
-    .option('--dir <dir>', 'lab directory: state file, data and logs (env LOOKOUT_LAB_DIR)', defaultLabDir());
+  const lab = withLabDir(
+    new Command('lab').description(
+      'a local KRaft Kafka cluster and InfluxDB on loopback, with fault controls',
+    ),
+    'lab directory: state file, data and logs',
+  );
+  const dir = (): string => labDirOf(lab.opts<{ labDir: string; dir?: string }>());
 
   lab
     .command('up')
@@ -57,7 +61,7 @@ export function labCommand(): Command {
     .option('--json', 'print the status as JSON')
     .action(async (opts: { brokers: number; json?: boolean }) => {
       const started = Date.now();
-      const state = await startLab({ dir: lab.opts<{ dir: string }>().dir, brokers: opts.brokers, say });
+      const state = await startLab({ dir: dir(), brokers: opts.brokers, say });
       say(`lab ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       if (opts.json === true) console.log(JSON.stringify(labStatus(state), null, 2));
       else printStatus(labStatus(state));
@@ -68,7 +72,7 @@ export function labCommand(): Command {
     .description('show each lab process and its endpoints')
     .option('--json', 'print as JSON')
     .action((opts: { json?: boolean }) => {
-      const status = labStatus(requireState(lab.opts<{ dir: string }>().dir));
+      const status = labStatus(requireState(dir()));
       if (opts.json === true) console.log(JSON.stringify(status, null, 2));
       else printStatus(status);
     });
@@ -78,7 +82,7 @@ export function labCommand(): Command {
     .description('stop everything the lab started, by pid')
     .action(async () => {
       const started = Date.now();
-      await stopLab(requireState(lab.opts<{ dir: string }>().dir), say);
+      await stopLab(requireState(dir()), say);
       say(`lab down in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
 
@@ -88,7 +92,7 @@ export function labCommand(): Command {
       .description(about)
       .argument('<n>', 'broker id', wholeNumber)
       .action(async (id: number) => {
-        const broker = await controlBroker(lab.opts<{ dir: string }>().dir, id, action);
+        const broker = await controlBroker(dir(), id, action);
         say(`broker ${id}: ${action} done (pid ${broker.pid})`);
       });
   }
@@ -98,7 +102,7 @@ export function labCommand(): Command {
     .argument('<n>', 'broker id', wholeNumber)
     .option('--cpu <cores>', 'CPU share it keeps, in cores (0.1: a tenth of one core)', Number, 0.1)
     .action((id: number, opts: { cpu: number }) => {
-      const pid = throttleBrokerCpu(lab.opts<{ dir: string }>().dir, id, opts.cpu);
+      const pid = throttleBrokerCpu(dir(), id, opts.cpu);
       say(
         `broker ${id}: capped at ${opts.cpu} of a CPU (pid ${pid}); undo with 'lookout lab unslow-broker ${id}'`,
       );
@@ -108,7 +112,7 @@ export function labCommand(): Command {
     .description("give broker N its CPU back (out of the cgroup 'slow-broker' put it in)")
     .argument('<n>', 'broker id', wholeNumber)
     .action((id: number) => {
-      const pid = throttleBrokerCpu(lab.opts<{ dir: string }>().dir, id, undefined);
+      const pid = throttleBrokerCpu(dir(), id, undefined);
       say(`broker ${id}: CPU cap removed (pid ${pid})`);
     });
   for (const action of ['stop', 'start'] as const) {
@@ -116,7 +120,7 @@ export function labCommand(): Command {
       .command(`${action}-influx`)
       .description(action === 'stop' ? 'SIGTERM influxd (an outage)' : 'start influxd again on its data')
       .action(async () => {
-        const pid = await controlInflux(lab.opts<{ dir: string }>().dir, action);
+        const pid = await controlInflux(dir(), action);
         say(`influxd: ${action} done (pid ${pid})`);
       });
   }

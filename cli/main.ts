@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { alertCommand } from './alert.ts';
+import { alertsCommand } from './alerts.ts';
 import { collectCommand } from './collect.ts';
 import { dashboardsCommand } from './dashboards.ts';
 import { demoCommand } from './demo.ts';
@@ -10,13 +12,19 @@ import { silenceCommand } from './silence.ts';
 import { tenantsCommand } from './tenants.ts';
 import { receiverCommand, trafficCommand } from './traffic.ts';
 
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 const program = new Command('lookout')
   .description('Metrics and alerting for shared, multi-tenant Kafka platforms')
+  .version(version, '-V, --version', 'the version of Lookout')
   .showHelpAfterError()
   .addCommand(labCommand())
   .addCommand(collectCommand())
   .addCommand(rulesCommand())
   .addCommand(alertCommand())
+  .addCommand(alertsCommand())
   .addCommand(silenceCommand())
   .addCommand(tenantsCommand())
   .addCommand(dashboardsCommand())

@@ -1,33 +1,6 @@
 import { Command } from 'commander';
-
-interface Remote {
-  url: string;
-  tokenEnv: string;
-}
-
-/** Calls the alerter's API; an error answer becomes an Error with the API's reason and details. */
-async function api(remote: Remote, path: string, init: RequestInit = {}): Promise<unknown> {
-  const token = process.env[remote.tokenEnv];
-  let res: Response;
-  try {
-    res = await fetch(`${remote.url.replace(/\/+$/, '')}${path}`, {
-      ...init,
-      headers: {
-        'content-type': 'application/json',
-        ...(token === undefined || token === '' ? {} : { authorization: `Bearer ${token}` }),
-      },
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch (err) {
-    throw new Error(`cannot reach the alerter at ${remote.url}: ${(err as Error).message}`);
-  }
-  const body = (await res.json().catch(() => ({}))) as { error?: string; details?: string[] };
-  if (!res.ok)
-    throw new Error(
-      `${res.status} ${body.error ?? res.statusText}${body.details === undefined ? '' : `\n  ${body.details.join('\n  ')}`}`,
-    );
-  return body;
-}
+import { alerterOptions, api } from './alerter-api.ts';
+import type { Remote } from './alerter-api.ts';
 
 interface SilenceOut {
   id: string;
@@ -52,14 +25,11 @@ const line = (s: SilenceOut): string =>
 
 /** `lookout silence add|list|expire`: silences and maintenance windows, through the alerter's API. */
 export function silenceCommand(): Command {
-  const silence = new Command('silence')
-    .description('add, list and expire silences (maintenance windows) on a running alerter')
-    .option(
-      '--url <url>',
-      'the alerter (env LOOKOUT_URL)',
-      process.env.LOOKOUT_URL ?? 'http://127.0.0.1:9310',
-    )
-    .option('--token-env <name>', 'environment variable holding the operator token', 'LOOKOUT_TOKEN');
+  const silence = alerterOptions(
+    new Command('silence').description(
+      'add, list and expire silences (maintenance windows) on a running alerter',
+    ),
+  );
   const remote = (): Remote => silence.opts<Remote>();
   silence
     .command('add')

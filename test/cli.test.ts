@@ -45,7 +45,7 @@ describe('the lookout command', () => {
 
   it('lab status --json describes the running lab', async () => {
     const lab = currentLab();
-    const { code, stdout } = await run('lab', 'status', '--json', '--dir', lab.dir);
+    const { code, stdout } = await run('lab', 'status', '--json', '--lab-dir', lab.dir);
     expect(code).toBe(0);
     const status = JSON.parse(stdout) as {
       brokers: { id: number; bootstrap: string; jmx: string; jolokia: string; pid: number; state: string }[];
@@ -63,10 +63,10 @@ describe('the lookout command', () => {
   });
 
   it('says clearly when there is no lab, or no such broker, and exits 1', async () => {
-    const none = await run('lab', 'status', '--dir', '/nonexistent/lookout-lab');
+    const none = await run('lab', 'status', '--dir', '/nonexistent/lookout-lab'); // --dir: the older name of --lab-dir
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("no lab in /nonexistent/lookout-lab: start one with 'lookout lab up'");
-    const missing = await run('lab', 'kill-broker', '7', '--dir', currentLab().dir);
+    const missing = await run('lab', 'kill-broker', '7', '--lab-dir', currentLab().dir);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no broker 7 in this lab (brokers: 1, 2, 3)');
   });
@@ -200,13 +200,13 @@ describe('the lookout command', () => {
 
   it('pause-broker and resume-broker hang and revive a broker', async () => {
     const dir = currentLab().dir;
-    expect((await run('lab', 'pause-broker', '3', '--dir', dir)).code).toBe(0);
-    const paused = JSON.parse((await run('lab', 'status', '--json', '--dir', dir)).stdout) as {
+    expect((await run('lab', 'pause-broker', '3', '--lab-dir', dir)).code).toBe(0);
+    const paused = JSON.parse((await run('lab', 'status', '--json', '--lab-dir', dir)).stdout) as {
       brokers: { id: number; state: string }[];
     };
     expect(paused.brokers.find((b) => b.id === 3)?.state).toBe('paused');
-    expect((await run('lab', 'resume-broker', '3', '--dir', dir)).code).toBe(0);
-    const resumed = JSON.parse((await run('lab', 'status', '--json', '--dir', dir)).stdout) as {
+    expect((await run('lab', 'resume-broker', '3', '--lab-dir', dir)).code).toBe(0);
+    const resumed = JSON.parse((await run('lab', 'status', '--json', '--lab-dir', dir)).stdout) as {
       brokers: { id: number; state: string }[];
     };
     expect(resumed.brokers.find((b) => b.id === 3)?.state).toBe('running');

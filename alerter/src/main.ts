@@ -46,7 +46,17 @@ export async function startAlerter(
   const notifyStore = new NotifyStore(config.state.path);
   notifyStore.forgetBefore(clock() - 7 * 86_400_000);
   const tenants = new TenantsSource(config.tenants, setup.tenants, logReloads(log));
-  const notifier: Notifier = new Notifier(setup, notifyStore, tenants, () => engine.alerts(), log, clock);
+  const metrics = createAlerterMetrics();
+  const notifier: Notifier = new Notifier(
+    setup,
+    notifyStore,
+    tenants,
+    () => engine.alerts(),
+    log,
+    clock,
+    metrics.deliveryEvents,
+  );
+  metrics.watchBacklog(() => notifier.backlog(), clock);
   const rules = withOverrides(setup.rules, config.overrides);
   const engine: Engine = new Engine({
     rules,
@@ -58,7 +68,6 @@ export async function startAlerter(
   const events = new AlertEvents(influxLineWriter(influxSource(setup)), (labels) =>
     tenants.current().ownership.ownerOfLabels(labels),
   );
-  const metrics = createAlerterMetrics();
   const told = afterEvaluation({ engine, metrics, tenants, notifier, events, log, clock });
   let last: EvaluationReport | undefined;
   const schedule = startSchedule({
@@ -78,6 +87,8 @@ export async function startAlerter(
     alerterView({ ...view, evaluationIntervalMs: config.evaluation.interval, lastReport: () => last }),
   );
   log.info({ rules: rules.length, listen: config.listen, state: config.state.path }, 'alerter started');
+  if (config.notify === undefined)
+    log.warn('no notify section: alerts are evaluated and shown on the API and page, but nobody is told');
   if (operatorToken === undefined)
     log.warn({ listen: config.listen }, 'the API has no operator token: open to this machine');
   notifier.start();

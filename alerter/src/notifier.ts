@@ -3,7 +3,7 @@ import type { TrackedAlert } from '../../rules/src/alert.ts';
 import { notifySchema } from './config.ts';
 import type { AlerterSetup, NotifyConfig } from './config.ts';
 import type { SelfProblem } from './engine/self-alerts.ts';
-import type { Delivery } from './notify/delivery.ts';
+import type { Delivery, DeliveryEvents } from './notify/delivery.ts';
 import { deliveryOf, failingQueues } from './notify/delivery-setup.ts';
 import type { Queued } from './notify/notification.ts';
 import { dispatcherOptions } from './route/config.ts';
@@ -35,14 +35,20 @@ export class Notifier {
     private readonly alerts: () => TrackedAlert[],
     private readonly log: Logger,
     private readonly clock: () => number = Date.now,
+    deliveryEvents: DeliveryEvents = {},
   ) {
     this.config = setup.config.notify ?? notifySchema.parse({});
     this.ruleNames = setup.rules.map((r) => r.alert);
     this.dispatcher = new Dispatcher(dispatcherOptions(this.config), store);
-    const { delivery, close } = deliveryOf(this.config, setup.secrets, store, log, clock);
+    const { delivery, close } = deliveryOf(this.config, setup.secrets, store, log, clock, deliveryEvents);
     this.delivery = delivery;
     this.closeSenders = close;
     this.book = new SilenceBook(store);
+  }
+
+  /** Per receiver: the notifications waiting to be delivered, and when the oldest was made. */
+  backlog(): ReturnType<Delivery['backlog']> {
+    return this.delivery.backlog();
   }
 
   /** Starts delivering what is queued (from before a restart too) and the dispatch tick. */

@@ -204,7 +204,7 @@ describe('the alerter API and web page', () => {
     expect(((await expired.json()) as { state: string }).state).toBe('expired');
   });
 
-  it('lookout silence add | list | expire work through the API', async () => {
+  it('lookout silence add | list | expire and lookout alerts work through the API', async () => {
     // The alerter runs in this process: the CLI must run beside it, not block it.
     const run = (args: string[], env: NodeJS.ProcessEnv) =>
       new Promise<{ status: number; stdout: string; stderr: string }>((ok) => {
@@ -243,6 +243,26 @@ describe('the alerter API and web page', () => {
     expect(bad.stderr).toContain("400 invalid silence\n  matchers.0: 'broker' is not a matcher");
     const denied = await run(['silence', '--url', base, 'list'], { LOOKOUT_TOKEN: shopToken });
     expect(denied.stderr).toContain('403 this needs the operator token');
+
+    // lookout alerts: what the alerter holds, a line each, filtered by the API.
+    const alerts = (...args: string[]) =>
+      run(['alerts', ...args], { LOOKOUT_URL: base, LOOKOUT_TOKEN: operatorToken });
+    // Side by side: each call is a CLI process start.
+    const [firing, json, wrong, version] = await Promise.all([
+      alerts('--state', 'firing'),
+      alerts('--json'),
+      alerts('--state', 'burning'),
+      run(['--version'], {}),
+    ]);
+    expect(firing.status).toBe(0);
+    expect(firing.stdout).toMatch(
+      /^firing\s+page\s+LookoutStoreUnreachable {2}\d{4}-\d\d-\d\dT[\d:.]+Z {2}value \d+ {2}.*# /m,
+    );
+    const answer = JSON.parse(json.stdout) as { alerts: { rule: string }[] };
+    expect(answer.alerts.map((a) => a.rule)).toContain('LookoutStoreUnreachable');
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toContain("argument 'burning' is invalid");
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it('reloads the tenants catalog: a bad file keeps the last good one and raises LookoutConfigInvalid', async () => {

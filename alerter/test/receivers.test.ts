@@ -1,3 +1,4 @@
+import { createAlerterMetrics } from '../src/self-metrics.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -220,6 +221,7 @@ describe('delivery from the durable outbox', () => {
     const hook = await startWebhookReceiver();
     const store = new NotifyStore(join(dir, 'a.db'));
     const stuck: Sender = { send: () => Promise.reject(new DeliveryError('mailbox down', 'retry')) };
+    const metrics = createAlerterMetrics();
     const delivery = new Delivery(
       store,
       new Map<string, Sender>([
@@ -227,7 +229,9 @@ describe('delivery from the durable outbox', () => {
         ['tenants', stuck],
       ]),
       { initialBackoffMs: 50, maxBackoffMs: 5_000, jitter: 0.2, reconnectEveryMs: 50 },
+      metrics.deliveryEvents,
     );
+    metrics.watchBacklog(() => delivery.backlog(), Date.now);
     hook.failNext(1, 503, '1');
     const now = Date.now();
     const queued = store.commit({
@@ -250,6 +254,18 @@ describe('delivery from the durable outbox', () => {
     );
     expect(got.atMs - now).toBeGreaterThanOrEqual(1_000); // waited as told
     await sleep(300);
+    // The alerter's /metrics: what each receiver took, retried and still holds, and how old the oldest is.
+    const exposed = await metrics.registry.metrics();
+    const value = (line: string): number => Number(new RegExp(`^${line} (\\S+)$`, 'm').exec(exposed)?.[1]);
+    expect(value('lookout_alerter_notifications_sent_total\\{receiver="oncall"\\}')).toBe(1);
+    expect(value('lookout_alerter_notifications_retried_total\\{receiver="oncall"\\}')).toBe(1);
+    expect(
+      value('lookout_alerter_notifications_retried_total\\{receiver="tenants"\\}'),
+    ).toBeGreaterThanOrEqual(2);
+    expect(exposed).not.toMatch(/notifications_sent_total\{receiver="tenants"\}/);
+    expect(value('lookout_alerter_notifications_queued\\{receiver="tenants"\\}')).toBe(1);
+    expect(exposed).not.toMatch(/notifications_queued\{receiver="oncall"\}/);
+    expect(value('lookout_alerter_outbox_oldest_seconds\\{receiver="tenants"\\}')).toBeGreaterThanOrEqual(1);
     await delivery.stop();
     expect(hook.received).toHaveLength(1);
     const rows = store.outbox();

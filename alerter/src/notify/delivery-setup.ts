@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
 import type { DeliveryConfig } from './config.ts';
 import { Delivery } from './delivery.ts';
-import type { OutboxPort } from './delivery.ts';
+import type { DeliveryEvents, OutboxPort } from './delivery.ts';
 import { sendersOf } from './senders.ts';
 import type { SenderSecrets } from './senders.ts';
 
 /**
  * The delivery of a config's receivers: their senders, the retry policy, and a log line per notification
- * delivered or failed (never its content or URL). `close` ends the senders' connections.
+ * delivered or failed (never its content or URL), each told to `events` too. `close` ends the senders'
+ * connections.
  */
 export function deliveryOf(
   config: DeliveryConfig,
@@ -15,6 +16,7 @@ export function deliveryOf(
   outbox: OutboxPort,
   log: Logger,
   clock: () => number,
+  events: DeliveryEvents = {},
 ): { delivery: Delivery; close: () => void } {
   const { senders, close } = sendersOf(config, secrets);
   const delivery = new Delivery(
@@ -27,7 +29,8 @@ export function deliveryOf(
       reconnectEveryMs: config.delivery.reconnect_every,
     },
     {
-      delivered: (q) =>
+      delivered: (q, atMs) => {
+        events.delivered?.(q, atMs);
         log.info(
           {
             id: q.id,
@@ -36,12 +39,15 @@ export function deliveryOf(
             incident: q.notification.incidentKey,
           },
           'notification delivered',
-        ),
-      failed: (q, err, retry) =>
+        );
+      },
+      failed: (q, err, retry) => {
+        events.failed?.(q, err, retry);
         log.warn(
           { id: q.id, queue: q.notification.queue, attempt: q.attempts + 1, error: err.message, retry },
           'notification failed',
-        ),
+        );
+      },
     },
     clock,
   );

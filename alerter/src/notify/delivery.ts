@@ -95,6 +95,20 @@ export class Delivery {
     this.kick();
   }
 
+  /** Per receiver: how many notifications wait (due or retrying), and when the oldest of them was made. */
+  backlog(): { receiver: string; queued: number; oldestCreatedAtMs: number }[] {
+    const by = new Map<string, { receiver: string; queued: number; oldestCreatedAtMs: number }>();
+    for (const list of this.queues.values())
+      for (const q of list) {
+        const { receiver, createdAtMs } = q.notification;
+        const b = by.get(receiver) ?? { receiver, queued: 0, oldestCreatedAtMs: createdAtMs };
+        b.queued += 1;
+        b.oldestCreatedAtMs = Math.min(b.oldestCreatedAtMs, createdAtMs);
+        by.set(receiver, b);
+      }
+    return [...by.values()];
+  }
+
   /** The oldest pending notification of every queue (for health: is a queue stuck?). */
   oldest(): Queued[] {
     return [...this.queues.values()].flatMap((l) => (l[0] === undefined ? [] : [l[0]]));
