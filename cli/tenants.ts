@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { formatConfigErrors } from '../model/src/config-file.ts';
 import { loadTenantsFile } from '../model/src/tenants.ts';
 import { tokenHash } from '../alerter/src/tenants-source.ts';
+import { loadRules } from '../rules/src/load.ts';
+import { tenantThresholdNames } from '../rules/src/tenant-thresholds.ts';
+
+/** The default rule pack, as shipped beside the CLI. */
+const shippedPack = fileURLToPath(new URL('../rules/kafka', import.meta.url));
 
 /** `lookout tenants check|token`: the ownership catalog. */
 export function tenantsCommand(): Command {
@@ -11,8 +17,19 @@ export function tenantsCommand(): Command {
     .command('check')
     .description('check a tenants file: print every error as file:line:column and exit 1')
     .argument('<file>', 'tenants YAML')
-    .action((file: string) => {
-      const loaded = loadTenantsFile(file);
+    .option(
+      '--rules <paths...>',
+      'rule files and folders whose tenant thresholds the catalog may set (default: the shipped pack)',
+      [shippedPack],
+    )
+    .action((file: string, opts: { rules: string[] }) => {
+      const rules = loadRules(opts.rules);
+      if (rules.errors.length > 0) {
+        console.error(formatConfigErrors(rules.errors));
+        process.exitCode = 1;
+        return;
+      }
+      const loaded = loadTenantsFile(file, tenantThresholdNames(rules.rules));
       if (!loaded.ok) {
         console.error(formatConfigErrors(loaded.errors));
         process.exitCode = 1;

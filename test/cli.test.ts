@@ -150,6 +150,12 @@ describe('the lookout command', () => {
     expect(overlap.stderr.trim()).toBe(
       "test/fixtures/tenants-overlap.yaml:5:14: tenants.1.topics.0: 'shop*' and tenant shop's 'shop.*' can match the same name: give one tenant a higher priority",
     );
+    // A threshold no rule of the pack reads (a misspelling) is refused, with the name it likely means.
+    const misspelt = await run('tenants', 'check', 'test/fixtures/tenants-misspelt.yaml');
+    expect([misspelt.code, misspelt.stderr.trim()]).toEqual([
+      1,
+      'test/fixtures/tenants-misspelt.yaml:6:19: tenants.0.thresholds.lag_second: no rule reads a threshold "lag_second" (did you mean "lag_seconds"?); the rules read: lag_messages, lag_seconds',
+    ]);
     const token = await run('tenants', 'token');
     const [, plain = '', hash = ''] =
       /token: +(\S+)\napi_token_sha256: ([0-9a-f]{64})\n/.exec(token.stdout) ?? [];

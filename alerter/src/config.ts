@@ -6,6 +6,7 @@ import type { ConfigCheck, ConfigError, ConfigResult } from '../../model/src/con
 import { durationSchema as duration } from '../../model/src/duration.ts';
 import { cronIntervalMessage, isCronInterval } from '../../model/src/schedule.ts';
 import { loadTenantsFile } from '../../model/src/tenants.ts';
+import { tenantThresholdNames } from '../../rules/src/tenant-thresholds.ts';
 import type { TenantsCatalog } from '../../model/src/tenants.ts';
 import { loadRules } from '../../rules/src/load.ts';
 import type { Rule } from '../../rules/src/schema.ts';
@@ -173,7 +174,10 @@ export function loadAlerterSetup(file: string, env: NodeJS.ProcessEnv): ConfigRe
     }
   let tenants: TenantsCatalog | undefined;
   if (config.tenants !== undefined) {
-    const t = loadTenantsFile(config.tenants);
+    const t = loadTenantsFile(
+      config.tenants,
+      loaded.errors.length === 0 ? tenantThresholdNames(loaded.rules) : undefined,
+    );
     if (t.ok) tenants = t.value;
     else errors.push(...t.errors);
   }

@@ -17,6 +17,7 @@ import { createAlerterMetrics } from './self-metrics.ts';
 import { NotifyStore } from './store/notify.ts';
 import { AlertStore } from './store/sqlite.ts';
 import { logReloads, TenantsSource } from './tenants-source.ts';
+import { tenantThresholdNames } from '../../rules/src/tenant-thresholds.ts';
 
 /** A running alerter. */
 export interface RunningAlerter {
@@ -45,7 +46,12 @@ export async function startAlerter(
   const store = new AlertStore(config.state.path);
   const notifyStore = new NotifyStore(config.state.path);
   notifyStore.forgetBefore(clock() - 7 * 86_400_000);
-  const tenants = new TenantsSource(config.tenants, setup.tenants, logReloads(log));
+  const tenants = new TenantsSource(
+    config.tenants,
+    setup.tenants,
+    logReloads(log),
+    tenantThresholdNames(setup.rules),
+  );
   const metrics = createAlerterMetrics();
   const notifier: Notifier = new Notifier(
     setup,

@@ -28,11 +28,16 @@ async function readLines(lines: readonly string[]): Promise<ConfigResult<Tenants
  * checking a catalog of any size never holds the caller's event loop; what comes back is plain data. A child
  * that fails, dies or takes longer than `timeoutMs` is an error at the file's first line.
  */
-export function readTenantsAside(path: string, timeoutMs = 60_000): Promise<ConfigResult<TenantsCatalog>> {
+export function readTenantsAside(
+  path: string,
+  timeoutMs = 60_000,
+  thresholdNames?: readonly string[],
+): Promise<ConfigResult<TenantsCatalog>> {
   return new Promise((resolve) => {
     const refused = (message: string): void =>
       resolve({ ok: false, errors: [{ file: path, line: 1, column: 1, message }] });
-    const proc = spawn(process.execPath, ['--import', tsx, child, path], {
+    const names = thresholdNames === undefined ? [] : [thresholdNames.join(',')];
+    const proc = spawn(process.execPath, ['--import', tsx, child, path, ...names], {
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: timeoutMs,
     });

@@ -3,7 +3,12 @@
 // Kept apart so that a big or hostile catalog costs the alerter's event loop nothing.
 import { loadTenantsFile } from '../../model/src/tenants.ts';
 
-const loaded = loadTenantsFile(process.argv[2] ?? '');
+// argv: the file, and the threshold names the rules read (comma-separated), if they are checked.
+const names = process.argv[3];
+const loaded = loadTenantsFile(
+  process.argv[2] ?? '',
+  names === undefined ? undefined : names.split(',').filter(Boolean),
+);
 const lines = loaded.ok
   ? [
       JSON.stringify({ ok: true, tenants: loaded.value.tenants.length }),

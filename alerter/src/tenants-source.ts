@@ -53,6 +53,8 @@ export class TenantsSource {
     initial: TenantsCatalog | undefined,
     private readonly onReload: (outcome: { ok: boolean; tenants: number; error?: string }) => void = () =>
       undefined,
+    /** The threshold names the rules read: a reloaded catalog setting another is refused as a misspelling. */
+    private readonly thresholdNames?: readonly string[],
   ) {
     this.view = viewOf(initial ?? { tenants: [] });
     this.stamp = this.stampOf();
@@ -78,7 +80,7 @@ export class TenantsSource {
     const path = this.path;
     if (path === undefined || stamp === this.stamp || this.reading !== undefined) return;
     this.stamp = stamp;
-    this.reading = readTenantsAside(path).then(async (loaded) => {
+    this.reading = readTenantsAside(path, undefined, this.thresholdNames).then(async (loaded) => {
       const view = loaded.ok ? await viewInSteps(loaded.value) : undefined;
       this.reading = undefined;
       this.apply(loaded, view);

@@ -279,6 +279,16 @@ describe('the alerter API and web page', () => {
     };
     expect(still.tenants.map((t) => t.name)).toEqual(['shop', 'search']);
     expect((await call('/api/whoami', { token: shopToken })).status).toBe(200);
+    // A threshold no rule reads (a misspelling) is refused as well: the tenant would never get it.
+    writeFileSync(tenantsFile, tenantsYaml('  - name: billing\n    thresholds: { lag_second: 30 }\n'));
+    const misspelt = await waitFor(async () => {
+      const r = (await (await call('/api/alerts', { token: operatorToken })).json()) as {
+        alerts: { rule: string; annotations: Record<string, string> }[];
+      };
+      const a = r.alerts.find((x) => x.rule === 'LookoutConfigInvalid');
+      return a !== undefined && JSON.stringify(a.annotations).includes('lag_second') ? a : undefined;
+    });
+    expect(JSON.stringify(misspelt.annotations)).toContain('did you mean \\"lag_seconds\\"?');
     writeFileSync(tenantsFile, tenantsYaml('  - name: logistics\n    groups: [logistics-*]\n'));
     await waitFor(async () => {
       const r = (await (await call('/api/tenants', { token: operatorToken })).json()) as {

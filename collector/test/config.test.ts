@@ -62,7 +62,7 @@ describe('collector config', () => {
     expect(formatConfigErrors(result.errors).split('\n')).toEqual([
       `${path}:12:12: schedule.timeout: expected a duration like 15s, 5m, 7d`,
       `${path}:15:31: clusters.0.bootstrap.1: expected host:port`,
-      `${path}:19:9: clusters.0.brokers.1: Unrecognized key: "colour"`,
+      `${path}:19:33: clusters.0.brokers.1: unknown key "colour"; allowed here: host, id, jmx_url, jolokia_url, node_exporter_url`,
     ]);
   });
 

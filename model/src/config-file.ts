@@ -1,8 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { LineCounter, parseDocument, visit } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
+import { knownKeys, unknownKeyMessage } from './suggest.ts';
 
 /** One problem in a config file, where it is. */
 export interface ConfigError {
@@ -22,8 +23,11 @@ export function formatConfigErrors(errors: readonly ConfigError[]): string {
   return errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`).join('\n');
 }
 
-/** Extra checks after the schema (cross-references, secrets), each naming the path it is about. */
-export type ConfigCheck<T> = (value: T) => { path: (string | number)[]; message: string }[];
+/**
+ * Extra checks after the schema (cross-references, secrets), each naming the path it is about; `atKey`: about the
+ * last key of the path itself (its name), placed at the key rather than at its value.
+ */
+export type ConfigCheck<T> = (value: T) => { path: (string | number)[]; message: string; atKey?: boolean }[];
 
 /** The largest config file read (16 MiB): a catalog of 10,000 tenants is about 1.2 MB. */
 export const maxConfigBytes = 16 * 1024 * 1024;
@@ -122,7 +126,17 @@ function locator(text: string) {
     }
     return { line: 1, column: 1 };
   };
-  return { doc, at, locate };
+  /** Where a key of the mapping at `path` is written (the mapping itself if it is not found). */
+  const locateKey = (path: readonly PropertyKey[], key: string): { line: number; column: number } => {
+    const node = path.length === 0 ? doc.contents : doc.getIn(path as unknown[], true);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+      const range = isScalar(pair?.key) ? pair.key.range : undefined;
+      if (range !== undefined && range !== null) return at(range[0]);
+    }
+    return locate(path);
+  };
+  return { doc, at, locate, locateKey };
 }
 
 /** The full reading: every YAML, schema and check error with its line and column. */
@@ -132,7 +146,7 @@ function withPositions<S extends z.ZodType>(
   schema: S,
   checks: ConfigCheck<z.output<S>>,
 ): ConfigResult<z.output<S>> {
-  const { doc, at, locate } = locator(text);
+  const { doc, at, locate, locateKey } = locator(text);
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -156,23 +170,74 @@ function withPositions<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(value ?? {});
   if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue) => ({
-      file,
-      ...locate(issue.path),
-      message: `${named(issue.path)}${issue.message}`,
-    }));
+    const errors = parsed.error.issues.flatMap((issue) =>
+      explained(issue, [], schema, value).map((e) => ({
+        file,
+        ...(e.key === undefined ? locate(e.path) : locateKey(e.path, e.key)),
+        message: `${named(e.path)}${e.message}`,
+      })),
+    );
     return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.column - b.column) };
   }
   const problems = checks(parsed.data);
   if (problems.length > 0) {
-    const errors = problems.map((p) => ({
-      file,
-      ...locate(p.path),
-      message: `${named(p.path)}${p.message}`,
-    }));
+    const errors = problems.map((p) => {
+      const key = p.atKey === true ? p.path.at(-1) : undefined;
+      return {
+        file,
+        ...(typeof key === 'string' ? locateKey(p.path.slice(0, -1), key) : locate(p.path)),
+        message: `${named(p.path)}${p.message}`,
+      };
+    });
     return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.column - b.column) };
   }
   return { ok: true, value: deepFreeze(parsed.data), locate };
+}
+
+/** A zod issue as zod reports it, the parts read here. */
+type Issue = z.core.$ZodIssue;
+
+/**
+ * What an issue means in the file's words, at the value (or the key) it is about: each unknown key with the known
+ * one it likely misspells; a value that fits none of a union's forms by the form its keys choose (a receiver's
+ * `webhook:` is checked as a webhook), or by its unknown key, instead of zod's bare "Invalid input".
+ */
+function explained(
+  issue: Issue,
+  base: readonly PropertyKey[],
+  schema: z.ZodType,
+  root: unknown,
+): { path: PropertyKey[]; key?: string; message: string }[] {
+  const path = [...base, ...issue.path];
+  if (issue.code === 'unrecognized_keys')
+    return issue.keys.map((key) => ({ path, key, message: unknownKeyMessage(key, knownKeys(schema, path)) }));
+  if (issue.code !== 'invalid_union') return [{ path, message: issue.message }];
+  // The forms whose keys the value has: where they fail is what is wrong.
+  const fitting = issue.errors.filter(
+    (form) => !form.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0),
+  );
+  const [only] = fitting;
+  if (fitting.length === 1 && only !== undefined)
+    return only.flatMap((i) => explained(i, path, schema, root));
+  const value = valueAt(root, path);
+  const known = knownKeys(schema, path);
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && known !== undefined) {
+    const unknown = Object.keys(value).filter((k) => !known.includes(k));
+    if (unknown.length > 0)
+      return unknown.map((key) => ({ path, key, message: unknownKeyMessage(key, known) }));
+    if (known.length > 0) return [{ path, message: `expected one of: ${known.join(', ')}` }];
+  }
+  return [{ path, message: issue.message }];
+}
+
+/** The part of `root` at `path`, if there is one. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let at = root;
+  for (const step of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[step];
+  }
+  return at;
 }
 
 function deepFreeze<T>(value: T): T {

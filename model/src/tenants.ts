@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseConfigText, readConfigText } from './config-file.ts';
 import type { ConfigResult } from './config-file.ts';
 import type { Labels } from './labels.ts';
+import { closest } from './suggest.ts';
 
 /** A pattern's longest: Kafka's longest topic name (249 characters). */
 const maxPattern = 249;
@@ -261,9 +262,14 @@ export function firstOverlaps(
  * Parses a tenants file's text; every error with file:line:column, including a name owned twice and two
  * tenants' globs that can match the same name at the same priority (give one a higher `priority`).
  */
-export function parseTenants(text: string, file: string): ConfigResult<TenantsCatalog> {
+export function parseTenants(
+  text: string,
+  file: string,
+  thresholdNames?: readonly string[],
+): ConfigResult<TenantsCatalog> {
   return parseConfigText(text, file, tenantsSchema, (catalog) => {
-    const problems: { path: (string | number)[]; message: string }[] = [];
+    const problems: { path: (string | number)[]; message: string; atKey?: boolean }[] =
+      thresholdNames === undefined ? [] : unreadThresholds(catalog, thresholdNames);
     const names = new Map<string, number>();
     for (const kind of ['topics', 'groups'] as const) {
       const owners = new Map<string, string>();
@@ -452,8 +458,41 @@ export function inQuietHours(tenant: Pick<Tenant, 'quiet_hours'>, atMs: number):
   return q.from < q.to ? hm >= q.from && hm < q.to : hm >= q.from || hm < q.to;
 }
 
-/** Reads the tenants catalog a config names; every error with file:line. */
-export function loadTenantsFile(path: string): ConfigResult<TenantsCatalog> {
+/**
+ * Reads the tenants catalog a config names; every error with file:line. With `thresholdNames` (the names the
+ * rules read), a threshold of another name is an error: a misspelt `lag_second` would never be read.
+ */
+export function loadTenantsFile(
+  path: string,
+  thresholdNames?: readonly string[],
+): ConfigResult<TenantsCatalog> {
   const read = readConfigText(path);
-  return read.ok ? parseTenants(read.text, path) : read;
+  return read.ok ? parseTenants(read.text, path, thresholdNames) : read;
+}
+
+/** Every threshold a tenant sets (tenant-wide or for some of its groups) that no rule reads. */
+function unreadThresholds(
+  catalog: TenantsCatalog,
+  names: readonly string[],
+): { path: (string | number)[]; message: string; atKey: boolean }[] {
+  const known = new Set(names);
+  const problems: { path: (string | number)[]; message: string; atKey: boolean }[] = [];
+  const check = (thresholds: Readonly<Record<string, number>>, path: (string | number)[]): void => {
+    for (const name of Object.keys(thresholds)) {
+      if (known.has(name)) continue;
+      const near = closest(name, names);
+      problems.push({
+        path: [...path, name],
+        atKey: true,
+        message: `no rule reads a threshold "${name}"${near === undefined ? '' : ` (did you mean "${near}"?)`}; the rules read: ${names.join(', ') || 'none'}`,
+      });
+    }
+  };
+  catalog.tenants.forEach((t, ti) => {
+    check(t.thresholds, ['tenants', ti, 'thresholds']);
+    t.group_thresholds.forEach((g, gi) =>
+      check(g.thresholds, ['tenants', ti, 'group_thresholds', gi, 'thresholds']),
+    );
+  });
+  return problems;
 }

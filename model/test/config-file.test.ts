@@ -23,9 +23,68 @@ describe('config files', () => {
   });
 
   it('reads anchors and aliases as YAML does, within bounds', () => {
-    expect(errorsOf('base: &n 3\nname: x\nitems: [*n, *n]\n')).toBe('c.yaml:1:1: Unrecognized key: "base"');
+    expect(errorsOf('base: &n 3\nname: x\nitems: [*n, *n]\n')).toBe(
+      'c.yaml:1:1: unknown key "base"; allowed here: items, name',
+    );
     const r = parseConfigText('name: &n x\nitems: [1]\n', 'c.yaml', schema);
     expect(r.ok).toBe(true);
+  });
+
+  it('says which known key an unknown one likely misspells, at the unknown key itself', () => {
+    const nested = z
+      .object({
+        name: z.string(),
+        tenants: z
+          .array(
+            z
+              .object({
+                name: z.string(),
+                thresholds: z.object({ lag_seconds: z.number() }).partial().strict(),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict();
+    const r = parseConfigText(
+      'nmae: x\nname: y\ntenants:\n  - name: a\n    thresholds: { lag_second: 60 }\n    colour: red\n',
+      'c.yaml',
+      nested,
+    );
+    expect(r.ok ? 'ok' : formatConfigErrors(r.errors)).toBe(
+      [
+        'c.yaml:1:1: unknown key "nmae" (did you mean "name"?)',
+        'c.yaml:5:19: tenants.0.thresholds: unknown key "lag_second" (did you mean "lag_seconds"?)',
+        'c.yaml:6:5: tenants.0: unknown key "colour"; allowed here: name, thresholds',
+      ].join('\n'),
+    );
+  });
+
+  it('tells what is wrong with a value that fits none of the forms it may take, by the form its key names', () => {
+    const receivers = z
+      .object({
+        receivers: z.record(
+          z.string(),
+          z.union([
+            z.object({ webhook: z.object({ url: z.url() }).strict() }).strict(),
+            z.object({ email: z.object({ to: z.array(z.email()) }).strict() }).strict(),
+          ]),
+        ),
+      })
+      .strict();
+    const check = (text: string): string => {
+      const r = parseConfigText(text, 'c.yaml', receivers);
+      return r.ok ? 'ok' : formatConfigErrors(r.errors);
+    };
+    expect(check('receivers:\n  oncall:\n    webhok: { url: http://x }\n')).toBe(
+      'c.yaml:3:5: receivers.oncall: unknown key "webhok" (did you mean "webhook"?)',
+    );
+    expect(check('receivers:\n  oncall:\n    webhook: { url: not a url }\n')).toBe(
+      'c.yaml:3:21: receivers.oncall.webhook.url: Invalid URL',
+    );
+    expect(check('receivers:\n  oncall: {}\n')).toBe(
+      'c.yaml:2:11: receivers.oncall: expected one of: email, webhook',
+    );
   });
 
   it('places every error, and refuses hostile files at a line without throwing', () => {

@@ -37,6 +37,24 @@ const good = `tenants:
 `;
 
 describe('tenants catalog', () => {
+  it('refuses a threshold no rule reads, at its name, tenant-wide or for some groups, with the name it likely means', () => {
+    const text = `tenants:
+  - name: shop
+    groups: [shop-*]
+    thresholds: { lag_seconds: 60, lag_mesages: 1000 }
+    group_thresholds:
+      - groups: [shop-batch-*]
+        thresholds:
+          lag_secs: 3600
+`;
+    expect(parseTenants(text, 't.yaml').ok).toBe(true); // without the rules' names: nothing to check against
+    const parsed = parseTenants(text, 't.yaml', ['lag_messages', 'lag_seconds']);
+    expect(parsed.ok ? 'ok' : formatConfigErrors(parsed.errors).split('\n')).toEqual([
+      't.yaml:4:36: tenants.0.thresholds.lag_mesages: no rule reads a threshold "lag_mesages" (did you mean "lag_messages"?); the rules read: lag_messages, lag_seconds',
+      't.yaml:8:11: tenants.0.group_thresholds.0.thresholds.lag_secs: no rule reads a threshold "lag_secs"; the rules read: lag_messages, lag_seconds',
+    ]);
+  });
+
   it('resolves exact names before globs, and longer globs before shorter ones; unowned is empty', () => {
     const parsed = parseTenants(good, 'tenants.yaml');
     if (!parsed.ok) throw new Error(formatConfigErrors(parsed.errors));
