@@ -87,7 +87,7 @@ export async function startAlerter(
   // Between evaluations, the tenants catalog is looked at on the notify tick (reread when its file changed).
   const reloadTenants = setInterval(() => tenants.poll(), notifier.config.tick);
   const operatorToken = setup.secrets.operatorToken;
-  const view = { engine, notifier, notifyStore, tenants, metrics, reader, operatorToken, clock };
+  const view = { engine, rules, notifier, notifyStore, tenants, metrics, reader, operatorToken, clock };
   const server = await serveApi(
     config.listen,
     alerterView({ ...view, evaluationIntervalMs: config.evaluation.interval, lastReport: () => last }),

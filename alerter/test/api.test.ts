@@ -126,6 +126,33 @@ describe('the alerter API and web page', () => {
     expect((await call('/api/tenants/nobody/alerts', { token: operatorToken })).status).toBe(404);
   });
 
+  it('lists the rules: what each reads and decides, the batch once; file:line and errors for operators only', async () => {
+    type Rules = { evaluation?: { at: string; duration_ms: number }; rules: Record<string, unknown>[] };
+    const ops = (await (await call('/api/rules', { token: operatorToken })).json()) as Rules;
+    expect(ops.evaluation?.at).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
+    const stalled = ops.rules.find((r) => r.rule === 'ConsumerStalled');
+    expect(stalled).toMatchObject({
+      severity: 'ticket',
+      audience: ['tenant'],
+      metric: 'consumer_group.lag_seconds_max',
+      window: '2m',
+      reduce: 'last',
+      op: '>',
+      threshold: { tenant: 'lag_seconds', default: 300 },
+      for: '0s',
+      and: ['consumer_group.committed_offset_sum', 'consumer_group.members'],
+      pending: 0,
+      firing: 0,
+    });
+    expect(String(stalled?.file)).toMatch(/consumers\.yaml:\d+$/);
+    expect(ops.rules.every((r) => !('duration_ms' in r) && !('durationMs' in r))).toBe(true);
+    const shop = (await (await call('/api/rules', { token: shopToken })).json()) as Rules;
+    expect(shop.rules.map((r) => r.rule)).toEqual(ops.rules.map((r) => r.rule));
+    expect(JSON.stringify(shop)).not.toContain(dir); // no server path, not even the catalog's folder
+    expect(shop.rules.some((r) => 'file' in r || 'error' in r)).toBe(false);
+    expect((await call('/api/rules')).status).toBe(401);
+  });
+
   it('creates, lists and expires silences; every bad input is a 4xx saying why', async () => {
     const post = (body: unknown, token = operatorToken) =>
       call('/api/silences', {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Labels } from '../../../model/src/labels.ts';
 import type { Tenant } from '../../../model/src/tenants.ts';
 import type { TrackedAlert } from '../../../rules/src/alert.ts';
+import type { Rule } from '../../../rules/src/schema.ts';
 import type { RuleStatus } from '../engine/engine.ts';
 import type { Mute } from '../route/dispatch.ts';
 import { silenceInputSchema, silenceState } from '../route/silences.ts';
@@ -16,6 +17,7 @@ import type { OutboxRow } from '../store/notify.ts';
 import type { GroupView } from '../tenant-groups.ts';
 import type { Caller } from './auth.ts';
 import { webPage } from './page.ts';
+import { phaseCounts, rulesAnswer } from './rules-answer.ts';
 
 const runbooks = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'runbooks.md');
 
@@ -23,6 +25,9 @@ const runbooks = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..',
 export interface AlerterView {
   alerts(): TrackedAlert[];
   rules(): RuleStatus[];
+  /** The rules as loaded (overrides applied), and the last evaluation of them all. */
+  definitions(): readonly Rule[];
+  lastEvaluation(): { atMs: number; durationMs: number } | undefined;
   health(): { healthy: boolean; reason?: string; lastEvaluationMs?: number };
   registry: Registry;
   caller(authorization: string | undefined): Caller;
@@ -121,8 +126,10 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
     res.json({ alerts: listAlerts(req) });
   });
   app.get('/api/rules', (req, res) => {
-    if (caller(req).role === 'none') throw new ApiError(401, 'send Authorization: Bearer <token>');
-    res.json({ rules: view.rules() });
+    const c = caller(req);
+    if (c.role === 'none') throw new ApiError(401, 'send Authorization: Bearer <token>');
+    const ownerOf = (labels: Labels): string => view.ownerOf(labels);
+    res.json(rulesAnswer(c, view.rules(), view.definitions(), view.alerts(), ownerOf, view.lastEvaluation()));
   });
   app.get('/api/whoami', (req, res) => {
     const c = caller(req);
@@ -132,14 +139,7 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
   app.get('/api/tenants', (req, res) => {
     const c = caller(req);
     if (c.role === 'none') throw new ApiError(401, c.reason);
-    const counts = new Map<string, { pending: number; firing: number }>();
-    for (const a of view.alerts()) {
-      const owner = view.ownerOf(a.labels);
-      const n = counts.get(owner) ?? { pending: 0, firing: 0 };
-      if (a.phase === 'pending') n.pending += 1;
-      if (a.phase === 'firing') n.firing += 1;
-      counts.set(owner, n);
-    }
+    const counts = phaseCounts(view.alerts(), (a) => view.ownerOf(a.labels));
     const tenants = view
       .tenants()
       .filter((t) => c.role === 'operator' || t.name === (c.role === 'tenant' ? c.tenant : ''))

@@ -1,4 +1,5 @@
 import type { QueryPort } from '../../../rules/src/query.ts';
+import type { Rule } from '../../../rules/src/schema.ts';
 import type { Engine, EvaluationReport } from '../engine/engine.ts';
 import type { Notifier } from '../notifier.ts';
 import type { AlerterMetrics } from '../self-metrics.ts';
@@ -12,6 +13,8 @@ import type { AlerterView } from './http.ts';
 /** The running parts the API shows. */
 export interface ViewedParts {
   engine: Engine;
+  /** The rules as loaded (overrides applied). */
+  rules: readonly Rule[];
   notifier: Notifier;
   notifyStore: NotifyStore;
   tenants: TenantsSource;
@@ -32,6 +35,11 @@ export function alerterView(p: ViewedParts): AlerterView {
   return {
     alerts: () => engine.alerts(),
     rules: () => engine.ruleStatus(),
+    definitions: () => p.rules,
+    lastEvaluation: () => {
+      const last = p.lastReport();
+      return last === undefined ? undefined : { atMs: last.atMs, durationMs: last.durationMs };
+    },
     registry: p.metrics.registry,
     caller: (header) => callerOf(header, p.operatorToken, tenants.current().tokens, tokenHash),
     ownerOf,
