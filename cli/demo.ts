@@ -82,6 +82,9 @@ export function demoCommand(): Command {
         `           API ${web}/api/alerts, /api/silences, /api/tenants, /api/notifications, /metrics`,
       );
       console.log(
+        `           from the CLI: LOOKOUT_URL=${web} npx lookout alerts   (and lookout silence add|list|expire)`,
+      );
+      console.log(
         `  pager (webhook receiver): ${inbox.pager.url}; SMTP server: 127.0.0.1:${inbox.smtp.port}`,
       );
       console.log(`  received pages and emails: ${inbox.dir} (and printed below as they arrive)`);
