@@ -212,9 +212,10 @@ function explained(
   if (issue.code === 'unrecognized_keys')
     return issue.keys.map((key) => ({ path, key, message: unknownKeyMessage(key, knownKeys(schema, path)) }));
   if (issue.code !== 'invalid_union') return [{ path, message: issue.message }];
-  // The forms whose keys the value has: where they fail is what is wrong.
+  // The forms of the value's own type whose keys it has: where they fail is what is wrong.
   const fitting = issue.errors.filter(
-    (form) => !form.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0),
+    (form) =>
+      !form.some((i) => i.path.length === 0 && (i.code === 'unrecognized_keys' || i.code === 'invalid_type')),
   );
   const [only] = fitting;
   if (fitting.length === 1 && only !== undefined)

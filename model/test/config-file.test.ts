@@ -85,6 +85,16 @@ describe('config files', () => {
     expect(check('receivers:\n  oncall: {}\n')).toBe(
       'c.yaml:2:11: receivers.oncall: expected one of: email, webhook',
     );
+    // A form of another type (a number where an object is written) is no candidate: the object's own form is.
+    const threshold = z
+      .object({
+        threshold: z.union([z.number(), z.object({ tenant: z.string(), default: z.number() }).strict()]),
+      })
+      .strict();
+    const t = parseConfigText('threshold: { tenant: lag_seconds }\n', 'c.yaml', threshold);
+    expect(t.ok ? 'ok' : formatConfigErrors(t.errors)).toBe(
+      'c.yaml:1:12: threshold.default: Invalid input: expected number, received undefined',
+    );
   });
 
   it('places every error, and refuses hostile files at a line without throwing', () => {
