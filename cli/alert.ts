@@ -1,10 +1,10 @@
+import { about } from './about.ts';
 import { Command } from 'commander';
 import { labDirOf, withLabDir } from './lab-dir.ts';
 import { pino } from 'pino';
 import { loadAlerterSetup } from '../alerter/src/config.ts';
 import { formatConfigErrors } from '../model/src/config-file.ts';
 import type { AlerterSetup } from '../alerter/src/config.ts';
-import { startAlerter } from '../alerter/src/main.ts';
 import { labAlerterSetup } from '../lab/src/alerter-config.ts';
 import { requireState } from '../lab/src/control.ts';
 import { stopAndExit, untilStopSignal } from './signals.ts';
@@ -30,14 +30,14 @@ function setupOf(opts: AlertOptions): AlerterSetup {
 export function alertCommand(): Command {
   const alert = withLabDir(
     new Command('alert')
-      .description(
-        'evaluate the rules over InfluxDB, keep alert state durable, serve /api/alerts and /api/rules',
-      )
+      .description(about.alert)
       .option('--config <file>', 'alerter YAML config')
       .option('--lab', 'watch the running lab with the default rule pack'),
   ).action(async (opts: AlertOptions) => {
     const setup = setupOf(opts);
     const log = pino({ name: 'alerter', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+    // The service's modules (the API, the store, the senders) only when it runs, not for a check.
+    const { startAlerter } = await import('../alerter/src/main.ts');
     const running = await startAlerter(setup, log);
     const address = running.server.address();
     console.error(

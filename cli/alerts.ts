@@ -1,3 +1,4 @@
+import { about } from './about.ts';
 import { Command, Option } from 'commander';
 import { alerterOptions, api } from './alerter-api.ts';
 import type { Remote } from './alerter-api.ts';
@@ -47,11 +48,7 @@ export function alertLine(a: AlertOut): string {
 
 /** `lookout alerts`: the alerts a running alerter holds, as amtool's `alert query` lists Alertmanager's. */
 export function alertsCommand(): Command {
-  return alerterOptions(
-    new Command('alerts').description(
-      'list the alerts of a running alerter (pending, firing, recently resolved)',
-    ),
-  )
+  return alerterOptions(new Command('alerts').description(about.alerts))
     .addOption(new Option('--state <state>', 'only this phase').choices(['pending', 'firing', 'resolved']))
     .addOption(new Option('--severity <severity>', 'only this severity').choices(['page', 'ticket', 'info']))
     .option('--cluster <name>', 'only this cluster')

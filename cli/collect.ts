@@ -1,3 +1,4 @@
+import { about } from './about.ts';
 import { Command } from 'commander';
 import { labDirOf, withLabDir } from './lab-dir.ts';
 import { pino } from 'pino';
@@ -5,7 +6,6 @@ import { formatConfigErrors } from '../model/src/config-file.ts';
 import { loadCollectorConfig } from '../collector/src/config.ts';
 import { loadTenantsFile } from '../model/src/tenants.ts';
 import type { CollectorConfig } from '../collector/src/config.ts';
-import { collectOnceFromConfig, runCollector } from '../collector/src/main.ts';
 import { labCollectorConfig } from '../lab/src/collector-config.ts';
 import { requireState } from '../lab/src/control.ts';
 import { stopAndExit, untilStopSignal } from './signals.ts';
@@ -34,9 +34,7 @@ function configOf(opts: CollectOptions): CollectorConfig {
 export function collectCommand(): Command {
   const collect = withLabDir(
     new Command('collect')
-      .description(
-        'scrape the cluster state (admin API) and the brokers (JMX exporter text, Jolokia) into InfluxDB',
-      )
+      .description(about.collect)
       .option('--config <file>', 'collector YAML config')
       .option('--lab', 'target the running lab, from its state file'),
   )
@@ -46,12 +44,15 @@ export function collectCommand(): Command {
       const config = configOf(opts);
       const log = pino({ name: 'collector', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
       if (opts.once === true) {
+        const { collectOnceFromConfig } = await import('../collector/src/main.ts');
         const summary = await collectOnceFromConfig(config, process.env, log);
         console.log(JSON.stringify(summary, null, 2));
         if (summary.targets.some((t) => !t.up) || summary.writeErrors.length > 0) process.exitCode = 1;
         return;
       }
       const stop = new AbortController();
+      // The service's modules (Kafka, InfluxDB, the HTTP server) only when it runs, not for a check.
+      const { runCollector } = await import('../collector/src/main.ts');
       const running = runCollector(config, process.env, log, stop.signal);
       // Runs until a signal (or until it fails, which rejects here as before).
       await Promise.race([untilStopSignal(), running]);

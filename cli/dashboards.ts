@@ -1,10 +1,11 @@
 import { relative } from 'node:path';
+import { about } from './about.ts';
 import { Command } from 'commander';
 import { outDir, staleDashboards, writeDashboards } from '../dashboards/src/build.ts';
 
 /** `lookout dashboards build|check`: Grafana dashboards as code. */
 export function dashboardsCommand(): Command {
-  const cmd = new Command('dashboards').description('build the Grafana dashboards (JSON) from code');
+  const cmd = new Command('dashboards').description(about.dashboards);
   cmd
     .command('build')
     .description('write every dashboard as UID.json')

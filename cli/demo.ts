@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { about } from './about.ts';
 import { Command } from 'commander';
 import { labDirOf, withLabDir } from './lab-dir.ts';
 import { pino } from 'pino';
@@ -20,11 +21,7 @@ const say = (line: string): void => console.error(line);
 
 /** `lookout demo`: the lab, the demo tenants' topics and traffic, until Ctrl-C. */
 export function demoCommand(): Command {
-  return withLabDir(
-    new Command('demo').description(
-      "start the lab (or reuse a running one) with demo tenants' traffic; Ctrl-C stops what it started",
-    ),
-  )
+  return withLabDir(new Command('demo').description(about.demo))
     .option('--brokers <n>', 'number of brokers when starting a lab', (v) => Number(v), 3)
     .action(async (options: { labDir: string; dir?: string; brokers: number }) => {
       const opts = { dir: labDirOf(options), brokers: options.brokers };

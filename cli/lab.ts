@@ -1,3 +1,4 @@
+import { about } from './about.ts';
 import { Command, InvalidArgumentError } from 'commander';
 import { labDirOf, withLabDir } from './lab-dir.ts';
 import { controlBroker, controlInflux, labStatus, requireState, stopLab } from '../lab/src/control.ts';
@@ -47,9 +48,7 @@ const actions: { name: string; action: BrokerAction; about: string }[] = [
 /** `lookout lab …`: the local Kafka + InfluxDB platform for the demo, tests and benchmarks. */
 export function labCommand(): Command {
   const lab = withLabDir(
-    new Command('lab').description(
-      'a local KRaft Kafka cluster and InfluxDB on loopback, with fault controls',
-    ),
+    new Command('lab').description(about.lab),
     'lab directory: state file, data and logs',
   );
   const dir = (): string => labDirOf(lab.opts<{ labDir: string; dir?: string }>());

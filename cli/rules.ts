@@ -1,3 +1,4 @@
+import { about } from './about.ts';
 import { Command } from 'commander';
 import { formatConfigErrors } from '../model/src/config-file.ts';
 import { loadRules } from '../rules/src/load.ts';
@@ -5,9 +6,7 @@ import { runTestFile } from '../rules/src/test-runner.ts';
 
 /** `lookout rules`: check rule files, run rule tests. */
 export function rulesCommand(): Command {
-  const rules = new Command('rules').description(
-    'check alerting rules and run their tests (no server needed)',
-  );
+  const rules = new Command('rules').description(about.rules);
   rules
     .command('check')
     .description('load rule files; print every error as file:line:column and exit 1, or count the rules')

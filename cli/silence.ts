@@ -1,3 +1,4 @@
+import { about } from './about.ts';
 import { Command } from 'commander';
 import { alerterOptions, api } from './alerter-api.ts';
 import type { Remote } from './alerter-api.ts';
@@ -25,11 +26,7 @@ const line = (s: SilenceOut): string =>
 
 /** `lookout silence add|list|expire`: silences and maintenance windows, through the alerter's API. */
 export function silenceCommand(): Command {
-  const silence = alerterOptions(
-    new Command('silence').description(
-      'add, list and expire silences (maintenance windows) on a running alerter',
-    ),
-  );
+  const silence = alerterOptions(new Command('silence').description(about.silence));
   const remote = (): Remote => silence.opts<Remote>();
   silence
     .command('add')

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { about } from './about.ts';
 import { Command } from 'commander';
 import { formatConfigErrors } from '../model/src/config-file.ts';
 import { loadTenantsFile } from '../model/src/tenants.ts';
@@ -12,7 +13,7 @@ const shippedPack = fileURLToPath(new URL('../rules/kafka', import.meta.url));
 
 /** `lookout tenants check|token`: the ownership catalog. */
 export function tenantsCommand(): Command {
-  const tenants = new Command('tenants').description('check the tenants catalog; make tenant API tokens');
+  const tenants = new Command('tenants').description(about.tenants);
   tenants
     .command('check')
     .description('check a tenants file: print every error as file:line:column and exit 1')

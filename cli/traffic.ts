@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { about } from './about.ts';
 import { Command } from 'commander';
 import { createKafka } from '../collector/src/kafka/client.ts';
 import { startWebhookReceiver } from '../lab/src/catchers.ts';
@@ -10,9 +11,7 @@ const say = (line: string): void => console.error(line);
 /** `lookout traffic`: the demo tenants' producers and consumer groups on any cluster (the compose deployment's). */
 export function trafficCommand(): Command {
   return new Command('traffic')
-    .description(
-      "produce and consume the demo tenants' traffic on a Kafka cluster (creates their topics); Ctrl-C stops",
-    )
+    .description(about.traffic)
     .requiredOption('--bootstrap <list>', 'bootstrap servers, comma-separated (host:port,…)')
     .option('--brokers <n>', 'brokers in the cluster: the topics get min(3, n) replicas', (v) => Number(v), 3)
     .option('--tenants-out <file>', 'also write the demo tenants catalog (YAML) here')
@@ -40,7 +39,7 @@ export function trafficCommand(): Command {
 /** `lookout receiver`: a webhook receiver that prints each page it gets (the compose deployment's pager). */
 export function receiverCommand(): Command {
   return new Command('receiver')
-    .description('a webhook receiver for the on-call pager: prints every page it receives as one JSON line')
+    .description(about.receiver)
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:9095')
     .action(async (opts: { listen: string }) => {
       const match = /^(.*):(\d{1,5})$/.exec(opts.listen);

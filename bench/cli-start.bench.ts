@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runMeasured } from './measured.ts';
+import { median, oursAtMost, result } from './result.ts';
+import type { BenchResult } from './result.ts';
+
+const say = (line: string): void => console.log(`[cli-start] ${line}`);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = 5;
+
+/** An Alertmanager config of the same shape as our example's routing: a pager, the tenants' and operators' mail. */
+const amConfig = `global:
+  smtp_smarthost: smtp.example.com:587
+  smtp_from: lookout@example.com
+route:
+  receiver: operators
+  group_by: [alertname, cluster]
+  routes:
+    - matchers: ['audience="tenant"']
+      receiver: tenants
+      group_by: [tenant, alertname, cluster, group]
+      group_wait: 30s
+    - matchers: ['severity="page"']
+      receiver: oncall
+      group_wait: 5s
+receivers:
+  - name: oncall
+    webhook_configs: [{ url: 'https://pager.example.com/hooks/kafka' }]
+  - name: tenants
+    email_configs: [{ to: 'payments-oncall@example.com' }]
+  - name: operators
+    email_configs: [{ to: 'kafka-ops@example.com' }]
+`;
+
+/** Milliseconds from process start to exit, `RUNS` times (the first run before them, not counted, warms caches). */
+async function times(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number[]> {
+  await runMeasured(command, args, { cwd: root, env });
+  const out: number[] = [];
+  for (let i = 0; i < RUNS; i++) out.push((await runMeasured(command, args, { cwd: root, env })).ms);
+  return out;
+}
+
+/**
+ * How long the CLI takes to answer a short call, as a person at a terminal waits for it: `lookout --help` and
+ * `lookout alert check-config` on the example config (the default pack and the example catalog with it), process
+ * start to exit, against Alertmanager's own CLI, amtool (Go), on `--help` and `check-config` of an Alertmanager
+ * config of the same routing. Ours warm (tsx's compile cache filled, as from the second call on) and cold (the
+ * cache off: TSX_DISABLE_CACHE, every module compiled, as the first call after an install); amtool has no such
+ * cache. Medians of 5 runs each.
+ */
+export default async function bench(): Promise<BenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-cli-start-'));
+  try {
+    const am = join(dir, 'alertmanager.yml');
+    writeFileSync(am, amConfig);
+    const lookout = [join(root, 'bin', 'lookout.mjs')];
+    const warm = { ...process.env, TSX_DISABLE_CACHE: undefined };
+    const cold = { ...process.env, TSX_DISABLE_CACHE: '1' };
+    const calls = [
+      { name: 'cli-start-help', ours: [...lookout, '--help'], peer: ['--help'], what: '--help' },
+      {
+        name: 'cli-start-check-config',
+        ours: [...lookout, 'alert', 'check-config', 'alerter/examples/alerter.yaml'],
+        peer: ['check-config', am],
+        what: 'check-config',
+      },
+    ];
+    const out: BenchResult[] = [];
+    for (const c of calls) {
+      const oursWarm = await times(process.execPath, c.ours, warm);
+      const oursCold = await times(process.execPath, c.ours, cold);
+      const peer = await times('amtool', c.peer, process.env);
+      say(
+        `${c.what}: ours warm ${oursWarm.join(', ')} ms; cold ${oursCold.join(', ')} ms; amtool ${peer.join(', ')} ms`,
+      );
+      out.push(
+        result({
+          name: c.name,
+          target: oursAtMost(500, `${c.what} well under a second (≤ 500 ms, warm)`),
+          unit: 'ms',
+          ours: median(oursWarm),
+          peer: median(peer),
+          peerName: 'amtool (Alertmanager 0.25, Go)',
+          better: 'lower',
+          input: `lookout ${c.ours.slice(1).join(' ')} against amtool ${c.what} (an Alertmanager config of the same routing); process start to exit; ${RUNS} runs each after one not counted`,
+          runs: RUNS,
+          details: {
+            oursWarmMs: oursWarm,
+            oursColdMs: oursCold,
+            oursColdMedianMs: median(oursCold),
+            peerMs: peer,
+          },
+        }),
+      );
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
