@@ -116,6 +116,8 @@ const quoteString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(
 /** A tag value compared in a filter: as it is stored (`encodeTagValue`). */
 const quoteValue = (s: string): string => quoteString(encodeTagValue(s));
 const quoteRegex = (s: string): string => `/${s.replace(/\//g, '\\/')}/`;
+/** A filter on a tag's value as stored: `"tag" = 'value'` (for reads outside the rules' queries). */
+export const tagEquals = (tag: string, value: string): string => `${quoteIdent(tag)} = ${quoteValue(value)}`;
 
 function filterOf(tag: string, m: Matcher): string {
   const t = quoteIdent(tag);

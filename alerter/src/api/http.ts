@@ -14,10 +14,13 @@ import type { Mute } from '../route/dispatch.ts';
 import { silenceInputSchema, silenceState } from '../route/silences.ts';
 import type { Silence } from '../route/silences.ts';
 import type { OutboxRow } from '../store/notify.ts';
+import type { GroupLag } from '../group-lag.ts';
 import type { GroupView } from '../tenant-groups.ts';
 import type { Caller } from './auth.ts';
 import { webPage } from './page.ts';
-import { phaseCounts, rulesAnswer } from './rules-answer.ts';
+import { lagAnswer } from './lag-answer.ts';
+import { rulesAnswer } from './rules-answer.ts';
+import { tenantsAnswer } from './tenants-answer.ts';
 
 const runbooks = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'runbooks.md');
 
@@ -37,6 +40,8 @@ export interface AlerterView {
   tenants(): Tenant[];
   /** The consumer groups the collector stored lately, of one tenant or (undefined) all. */
   groups(tenant: string | undefined): Promise<GroupView[]>;
+  /** One group's newest lag, per partition; undefined when not stored lately. */
+  groupLag(cluster: string, group: string): Promise<GroupLag | undefined>;
   muted(): ReadonlyMap<string, Mute>;
   silences(): Silence[];
   addSilence(input: z.output<typeof silenceInputSchema>): Silence;
@@ -95,6 +100,11 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
     const mute = view.muted().get(a.fingerprint);
     return { ...shown, owner: view.ownerOf(a.labels), ...(mute === undefined ? {} : mute) };
   };
+  /** A read of the stored groups, or 503 while InfluxDB cannot be read. */
+  const fromStore = <T>(read: Promise<T>): Promise<T> =>
+    read.catch(() => {
+      throw new ApiError(503, 'the consumer groups cannot be read from InfluxDB now');
+    });
   const listAlerts = (req: Request, only?: string) => {
     const c = caller(req);
     if (c.role === 'none') throw new ApiError(401, c.reason);
@@ -131,6 +141,17 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
     const ownerOf = (labels: Labels): string => view.ownerOf(labels);
     res.json(rulesAnswer(c, view.rules(), view.definitions(), view.alerts(), ownerOf, view.lastEvaluation()));
   });
+  // Burrow's /v3/kafka/CLUSTER/consumer/GROUP/lag: a group that is not the caller's answers as one that is not there.
+  app.get('/api/lag/:cluster/:group', async (req, res) => {
+    const c = caller(req);
+    if (c.role === 'none') throw new ApiError(401, c.reason);
+    const { cluster, group } = req.params;
+    const mine = c.role === 'operator' || view.ownerOf({ cluster, group }) === c.tenant;
+    const lag = mine ? await fromStore(view.groupLag(cluster, group)) : undefined;
+    if (lag === undefined)
+      throw new ApiError(404, `no consumer group ${group} stored lately in cluster ${cluster}`);
+    res.json(lagAnswer(c, lag, view.alerts(), (labels) => view.ownerOf(labels)));
+  });
   app.get('/api/whoami', (req, res) => {
     const c = caller(req);
     if (c.role === 'none') throw new ApiError(401, c.reason);
@@ -139,20 +160,7 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
   app.get('/api/tenants', (req, res) => {
     const c = caller(req);
     if (c.role === 'none') throw new ApiError(401, c.reason);
-    const counts = phaseCounts(view.alerts(), (a) => view.ownerOf(a.labels));
-    const tenants = view
-      .tenants()
-      .filter((t) => c.role === 'operator' || t.name === (c.role === 'tenant' ? c.tenant : ''))
-      .map((t) => ({
-        name: t.name,
-        contacts: t.contacts,
-        topics: t.topics,
-        groups: t.groups,
-        thresholds: t.thresholds,
-        ...(t.quiet_hours === undefined ? {} : { quiet_hours: t.quiet_hours }),
-        alerts: counts.get(t.name) ?? { pending: 0, firing: 0 },
-      }));
-    res.json({ tenants });
+    res.json({ tenants: tenantsAnswer(c, view.tenants(), view.alerts(), (labels) => view.ownerOf(labels)) });
   });
   app.get('/api/tenants/:name/alerts', (req, res) => {
     const name = req.params.name;
@@ -166,10 +174,7 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
     if (c.role === 'tenant' && name !== c.tenant)
       throw new ApiError(403, `this token reads only tenant ${c.tenant}`);
     if (!view.tenants().some((t) => t.name === name)) throw new ApiError(404, `no tenant named ${name}`);
-    const groups = await view.groups(name).catch(() => {
-      throw new ApiError(503, 'the consumer groups cannot be read from InfluxDB now');
-    });
-    res.json({ groups });
+    res.json({ groups: await fromStore(view.groups(name)) });
   });
   app.get('/api/silences', (req, res) => {
     operator(req);
@@ -213,7 +218,7 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
   app.use((_req, res) => {
     res.status(404).json({
       error:
-        'not found: try /, /api/alerts, /api/rules, /api/tenants, /api/silences, /api/notifications, /metrics or /healthz',
+        'not found: try /, /api/alerts, /api/rules, /api/tenants, /api/lag/CLUSTER/GROUP, /api/silences, /api/notifications, /metrics or /healthz',
     });
   });
   // express tells error handlers by their four parameters.

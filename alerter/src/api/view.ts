@@ -4,6 +4,8 @@ import type { Engine, EvaluationReport } from '../engine/engine.ts';
 import type { Notifier } from '../notifier.ts';
 import type { AlerterMetrics } from '../self-metrics.ts';
 import type { NotifyStore } from '../store/notify.ts';
+import { readGroupLag } from '../group-lag.ts';
+import type { influxQueryPort } from '../query/influx.ts';
 import { readTenantGroups } from '../tenant-groups.ts';
 import { tokenHash } from '../tenants-source.ts';
 import type { TenantsSource } from '../tenants-source.ts';
@@ -19,8 +21,8 @@ export interface ViewedParts {
   notifyStore: NotifyStore;
   tenants: TenantsSource;
   metrics: AlerterMetrics;
-  /** Where tenants' groups are read (InfluxDB). */
-  reader: QueryPort;
+  /** Where tenants' groups and a group's lag are read (InfluxDB). */
+  reader: QueryPort & Pick<ReturnType<typeof influxQueryPort>, 'newestRows'>;
   operatorToken: string | undefined;
   evaluationIntervalMs: number;
   lastReport: () => EvaluationReport | undefined;
@@ -46,6 +48,7 @@ export function alerterView(p: ViewedParts): AlerterView {
     forTenant: (alert, tenant) => tenants.current().ownership.forTenant(alert, tenant),
     tenants: () => tenants.current().ownership.tenants(),
     groups: (tenant) => readTenantGroups(p.reader, clock(), ownerOf, tenant),
+    groupLag: (cluster, group) => readGroupLag(p.reader, cluster, group, clock()),
     muted: () => notifier.muted(),
     silences: () => notifier.silences(),
     addSilence: (input) => notifier.addSilence(input),

@@ -1,7 +1,7 @@
 import { basicAuthHeaders } from '../../../model/src/basic-auth.ts';
 import { decodeTagValue } from '../../../model/src/tag-value.ts';
 import type { MemoryPoint } from '../../../rules/src/memory-port.ts';
-import { influxql, quoteIdent, StoreUnreachable } from '../../../rules/src/query.ts';
+import { influxql, quoteIdent, StoreUnreachable, tagEquals } from '../../../rules/src/query.ts';
 import type { QueryPort, SeriesQuery, SeriesResult } from '../../../rules/src/query.ts';
 
 /** Where the alerter reads. */
@@ -65,6 +65,21 @@ async function post(source: InfluxSource, q: string): Promise<RawResult[]> {
  */
 const notCreatedYet = (error: string): boolean => error.startsWith('database not found');
 
+/** One series' newest point: its group-by tags (decoded), its time and every column as InfluxDB answered it. */
+export interface NewestRow {
+  tags: Record<string, string>;
+  timeMs: number;
+  values: Record<string, unknown>;
+}
+
+/** The newest point since `fromMs` of each series (by `groupBy` tags) where the tags equal `eq`. */
+export type NewestRows = (
+  measurement: string,
+  eq: Readonly<Record<string, string>>,
+  groupBy: readonly string[],
+  fromMs: number,
+) => Promise<NewestRow[]>;
+
 /** A series' tags as the names they were stored for. */
 function decodedTags(tags: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -99,6 +114,7 @@ function seriesOf(raw: RawResult, q: SeriesQuery): SeriesResult[] | Error {
 export function influxQueryPort(source: InfluxSource): QueryPort & {
   latestMs(measurement: string, field: string, where?: string): Promise<number | undefined>;
   countAt(measurement: string, field: string, timeMs: number, where?: string): Promise<number>;
+  newestRows: NewestRows;
 } {
   return {
     async run(queries) {
@@ -117,6 +133,30 @@ export function influxQueryPort(source: InfluxSource): QueryPort & {
       );
       const t = raw?.series?.[0]?.values[0]?.[0];
       return typeof t === 'number' ? t : undefined;
+    },
+    /**
+     * The newest point since `fromMs` of each series (by `groupBy` tags) where the tags equal `eq`: every column,
+     * strings too (what the rules' numeric port leaves out: a lag's method, a member's client id).
+     */
+    async newestRows(measurement, eq, groupBy, fromMs) {
+      const where = [
+        `time > ${Math.round(fromMs)}ms`,
+        ...Object.entries(eq).map(([k, v]) => tagEquals(k, v)),
+      ];
+      const by = groupBy.length === 0 ? '' : ` GROUP BY ${groupBy.map(quoteIdent).join(', ')}`;
+      const [raw] = await post(
+        source,
+        `SELECT * FROM ${quoteIdent(measurement)} WHERE ${where.join(' AND ')}${by} ORDER BY time DESC LIMIT 1`,
+      );
+      if (raw?.error !== undefined && notCreatedYet(raw.error)) return [];
+      if (raw?.error !== undefined) throw new Error(`InfluxDB: ${raw.error}`);
+      return (raw?.series ?? []).flatMap((s) => {
+        const row = s.values[0];
+        if (row === undefined) return [];
+        const values: Record<string, unknown> = {};
+        s.columns.forEach((c, i) => (values[c] = row[i]));
+        return [{ tags: decodedTags(s.tags), timeMs: Number(row[0]), values }];
+      });
     },
     /** How many points of a field have exactly the time `timeMs` (a cycle's records landed so far), `where` it holds. */
     async countAt(measurement, field, timeMs, where) {

@@ -1,0 +1,78 @@
+import type { Labels } from '../../../model/src/labels.ts';
+import type { TrackedAlert } from '../../../rules/src/alert.ts';
+import type { GroupLag } from '../group-lag.ts';
+import type { Caller } from './auth.ts';
+
+/** Burrow's words for a group's state, worst first. */
+const statuses = ['ERR', 'STOP', 'STALL', 'REWIND', 'WARN', 'OK'] as const;
+
+/** The status an alert of the pack says of its group, Burrow's way. */
+function statusOf(rule: string): (typeof statuses)[number] {
+  if (rule === 'ConsumerLostMessages') return 'ERR';
+  if (rule === 'ConsumerStopped' || rule === 'ConsumerGroupWithoutMembers') return 'STOP';
+  if (rule === 'ConsumerStalled') return 'STALL';
+  if (rule === 'ConsumerRewound') return 'REWIND';
+  return 'WARN';
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * GET /api/lag/CLUSTER/GROUP, as Burrow's `/v3/kafka/CLUSTER/consumer/GROUP/lag` answers: the group's status (the
+ * worst that its alerts now holding — pending or firing — say: ERR lost messages, STOP stopped or without members,
+ * STALL, REWIND, WARN behind or growing, else OK), those alerts, and per partition the committed and end offsets
+ * with the lag in messages and seconds and how it was had. A tenant token sees its own groups only, and of those
+ * only the partitions of its own topics and of topics nobody owns (the others are counted, not named).
+ */
+export function lagAnswer(
+  caller: Exclude<Caller, { role: 'none' }>,
+  lag: GroupLag,
+  alerts: readonly TrackedAlert[],
+  ownerOf: (labels: Labels) => string,
+): Record<string, unknown> {
+  const holding = alerts.filter(
+    (a) =>
+      (a.phase === 'pending' || a.phase === 'firing') &&
+      a.labels.cluster === lag.cluster &&
+      a.labels.group === lag.group &&
+      (a.rule.startsWith('Consumer') || a.rule === 'ShareGroupBacklogHigh'),
+  );
+  const status = holding
+    .map((a) => statusOf(a.rule))
+    .sort((a, b) => statuses.indexOf(a) - statuses.indexOf(b))[0];
+  const shown =
+    caller.role === 'operator'
+      ? lag.partitions
+      : lag.partitions.filter((p) => {
+          const owner = ownerOf({ cluster: lag.cluster, topic: p.topic });
+          return owner === '' || owner === caller.tenant;
+        });
+  return {
+    cluster: lag.cluster,
+    group: lag.group,
+    owner: ownerOf({ cluster: lag.cluster, group: lag.group }),
+    status: status ?? 'OK',
+    alerts: holding.map((a) => ({ rule: a.rule, phase: a.phase })),
+    protocol: lag.protocol,
+    ...(lag.state === undefined ? {} : { state: lag.state }),
+    ...(lag.members === undefined ? {} : { members: lag.members }),
+    at: iso(lag.atMs),
+    ...(lag.lagMessages === undefined ? {} : { lag_messages: lag.lagMessages }),
+    ...(lag.lagSeconds === undefined ? {} : { lag_seconds: lag.lagSeconds }),
+    partitions: shown.map((p) => ({
+      topic: p.topic,
+      partition: p.partition,
+      has_commit: p.hasCommit,
+      ...(p.committedOffset === undefined ? {} : { committed_offset: p.committedOffset }),
+      ...(p.logEndOffset === undefined ? {} : { log_end_offset: p.logEndOffset }),
+      ...(p.lagMessages === undefined ? {} : { lag_messages: p.lagMessages }),
+      ...(p.lagSeconds === undefined ? {} : { lag_seconds: p.lagSeconds }),
+      ...(p.lagMethod === undefined ? {} : { lag_method: p.lagMethod }),
+      ...(p.clientId === undefined ? {} : { client_id: p.clientId }),
+      ...(p.clientHost === undefined ? {} : { client_host: p.clientHost }),
+    })),
+    ...(shown.length === lag.partitions.length
+      ? {}
+      : { other_tenants_partitions: lag.partitions.length - shown.length }),
+  };
+}
