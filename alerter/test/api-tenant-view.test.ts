@@ -213,29 +213,29 @@ describe("a tenant's alerts while another tenant has alerts", () => {
       alerts: [{ rule: 'ConsumerLagHigh' }],
       protocol: 'consumer',
       members: 2,
-      lag_messages: 50_000,
-      lag_seconds: 900,
-      other_tenants_partitions: 1,
+      lagMessages: 50_000,
+      lagSeconds: 900,
+      otherTenantsPartitions: 1,
     });
     expect(String(own.body.at)).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
     expect(own.body.partitions).toEqual(
       [0, 1, 2].map((p) => ({
         topic: 'shop.orders',
         partition: p,
-        has_commit: true,
-        committed_offset: 1_000 + p,
-        log_end_offset: 17_667 + p,
-        lag_messages: 16_667,
-        lag_seconds: 900 - p,
-        lag_method: p === 2 ? 'interpolated' : 'exact',
-        client_id: `orders-${p}`,
-        client_host: '/10.0.0.5',
+        hasCommit: true,
+        committedOffset: 1_000 + p,
+        logEndOffset: 17_667 + p,
+        lagMessages: 16_667,
+        lagSeconds: 900 - p,
+        lagMethod: p === 2 ? 'interpolated' : 'exact',
+        clientId: `orders-${p}`,
+        clientHost: '/10.0.0.5',
       })),
     );
     expect(JSON.stringify(own.body)).not.toContain('search');
     const ops = await lag('lab/shop-orders', operatorToken);
     expect((ops.body.partitions as { topic: string }[]).map((p) => p.topic)).toContain('search.clicks');
-    expect(ops.body).not.toHaveProperty('other_tenants_partitions');
+    expect(ops.body).not.toHaveProperty('otherTenantsPartitions');
     // Another tenant's group answers as one that is not there; no token is asked for one.
     const foreign = await lag('lab/shop-orders', searchToken);
     const unknown = await lag('lab/nobody-reads-this', searchToken);

@@ -51,10 +51,10 @@ describe("a group's lag, Burrow's way", () => {
   it("shows a tenant its own topics' partitions and unowned ones, and counts another tenant's", () => {
     const shop = lagAnswer({ role: 'tenant', tenant: 'shop' }, lag, [], ownerOf);
     expect((shop.partitions as { topic: string }[]).map((p) => p.topic)).toEqual(['shop.orders', 'clicks']);
-    expect(shop.other_tenants_partitions).toBe(1);
-    expect(shop.partitions).toContainEqual({ topic: 'clicks', partition: 0, has_commit: false });
+    expect(shop.otherTenantsPartitions).toBe(1);
+    expect(shop.partitions).toContainEqual({ topic: 'clicks', partition: 0, hasCommit: false });
     const ops = lagAnswer({ role: 'operator' }, lag, [], ownerOf);
     expect(ops.partitions).toHaveLength(3);
-    expect(ops).not.toHaveProperty('other_tenants_partitions');
+    expect(ops).not.toHaveProperty('otherTenantsPartitions');
   });
 });

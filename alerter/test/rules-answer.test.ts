@@ -37,7 +37,7 @@ describe('GET /api/rules as each caller sees it', () => {
   it('counts every alert for an operator, and only its own for a tenant, with no path or error', () => {
     const last = { atMs: Date.UTC(2026, 11, 7, 12), durationMs: 412.4 };
     const ops = rulesAnswer({ role: 'operator' }, statuses, rules, alerts, ownerOf, last);
-    expect(ops.evaluation).toEqual({ at: '2026-12-07T12:00:00.000Z', duration_ms: 412 });
+    expect(ops.evaluation).toEqual({ at: '2026-12-07T12:00:00.000Z', durationMs: 412 });
     expect(ops.rules.find((r) => r.rule === 'ConsumerLagHigh')).toMatchObject({
       pending: 1,
       firing: 3,

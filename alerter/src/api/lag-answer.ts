@@ -47,32 +47,17 @@ export function lagAnswer(
           const owner = ownerOf({ cluster: lag.cluster, topic: p.topic });
           return owner === '' || owner === caller.tenant;
         });
+  // The reading as stored, in the API's words (camelCase, as every other answer), a tenant's partitions filtered.
+  const { partitions, atMs, ...group } = lag;
   return {
-    cluster: lag.cluster,
-    group: lag.group,
+    ...group,
     owner: ownerOf({ cluster: lag.cluster, group: lag.group }),
     status: status ?? 'OK',
     alerts: holding.map((a) => ({ rule: a.rule, phase: a.phase })),
-    protocol: lag.protocol,
-    ...(lag.state === undefined ? {} : { state: lag.state }),
-    ...(lag.members === undefined ? {} : { members: lag.members }),
-    at: iso(lag.atMs),
-    ...(lag.lagMessages === undefined ? {} : { lag_messages: lag.lagMessages }),
-    ...(lag.lagSeconds === undefined ? {} : { lag_seconds: lag.lagSeconds }),
-    partitions: shown.map((p) => ({
-      topic: p.topic,
-      partition: p.partition,
-      has_commit: p.hasCommit,
-      ...(p.committedOffset === undefined ? {} : { committed_offset: p.committedOffset }),
-      ...(p.logEndOffset === undefined ? {} : { log_end_offset: p.logEndOffset }),
-      ...(p.lagMessages === undefined ? {} : { lag_messages: p.lagMessages }),
-      ...(p.lagSeconds === undefined ? {} : { lag_seconds: p.lagSeconds }),
-      ...(p.lagMethod === undefined ? {} : { lag_method: p.lagMethod }),
-      ...(p.clientId === undefined ? {} : { client_id: p.clientId }),
-      ...(p.clientHost === undefined ? {} : { client_host: p.clientHost }),
-    })),
-    ...(shown.length === lag.partitions.length
+    at: iso(atMs),
+    partitions: shown,
+    ...(shown.length === partitions.length
       ? {}
-      : { other_tenants_partitions: lag.partitions.length - shown.length }),
+      : { otherTenantsPartitions: partitions.length - shown.length }),
   };
 }

@@ -50,14 +50,14 @@ export function rulesAnswer(
   alerts: readonly TrackedAlert[],
   ownerOf: (labels: Labels) => string,
   last: LastEvaluation | undefined,
-): { evaluation?: { at: string; duration_ms: number }; rules: Record<string, unknown>[] } {
+): { evaluation?: { at: string; durationMs: number }; rules: Record<string, unknown>[] } {
   const byName = new Map(rules.map((r) => [r.alert, r]));
   const seen = caller.role === 'tenant' ? alerts.filter((a) => ownerOf(a.labels) === caller.tenant) : alerts;
   const counts = phaseCounts(seen, (a) => a.rule);
   return {
     ...(last === undefined
       ? {}
-      : { evaluation: { at: new Date(last.atMs).toISOString(), duration_ms: Math.round(last.durationMs) } }),
+      : { evaluation: { at: new Date(last.atMs).toISOString(), durationMs: Math.round(last.durationMs) } }),
     rules: statuses.map((s) => {
       const r = byName.get(s.rule);
       const n = counts.get(s.rule) ?? { pending: 0, firing: 0 };
@@ -80,7 +80,7 @@ export function rulesAnswer(
                 : { and: r.and.map((c) => c.metric), unless: r.unless.map((c) => c.metric) }),
             }),
         health: s.health,
-        ...(evaluated === undefined ? {} : { last_evaluation: evaluated }),
+        ...(evaluated === undefined ? {} : { lastEvaluation: evaluated }),
         ...(caller.role === 'operator'
           ? { file: s.file, ...(s.error === undefined ? {} : { error: s.error }) }
           : {}),
