@@ -11,9 +11,10 @@ interface AlertOut {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   value: number;
-  activeSince?: number;
-  firedAt?: number;
-  resolvedAt?: number;
+  /** ISO 8601, as the API speaks. */
+  activeSince?: string;
+  firedAt?: string;
+  resolvedAt?: string;
   owner?: string;
   silencedBy?: string;
   inhibitedBy?: { alertname: string };
@@ -39,7 +40,7 @@ export function alertLine(a: AlertOut): string {
     `${a.phase}${muted}`.padEnd(9),
     a.severity.padEnd(6),
     a.rule,
-    since === undefined ? '-' : new Date(since).toISOString(),
+    since ?? '-',
     `value ${Number.isInteger(a.value) ? a.value : a.value.toFixed(2)}`,
     instanceLabels(a.labels),
     a.annotations.summary === undefined ? '' : `# ${a.annotations.summary}`,

@@ -6,8 +6,10 @@ import type { Remote } from './alerter-api.ts';
 interface SilenceOut {
   id: string;
   matchers: { name: string; op: string; value: string }[];
-  startsAtMs: number;
-  endsAtMs: number;
+  /** ISO 8601, as the API speaks. */
+  startsAt: string;
+  endsAt: string;
+  every?: { weekdays: string[]; from: string; to: string; timeZone: string };
   createdBy: string;
   comment: string;
   state: string;
@@ -17,12 +19,35 @@ const line = (s: SilenceOut): string =>
   [
     s.id,
     s.state.padEnd(7),
-    new Date(s.startsAtMs).toISOString(),
-    new Date(s.endsAtMs).toISOString(),
+    s.startsAt,
+    s.endsAt,
+    ...(s.every === undefined
+      ? []
+      : [`every ${s.every.weekdays.join(',')} ${s.every.from}-${s.every.to} ${s.every.timeZone}`]),
     s.createdBy,
     s.matchers.map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`).join(' '),
     `# ${s.comment}`,
   ].join('  ');
+
+/**
+ * `--every "tue,thu 02:00-04:00 Europe/Berlin"` as the API takes it: weekdays (optional: every day), a time of
+ * day range, a time zone (optional: UTC). The API says what is wrong with each part.
+ */
+export function recurringWindow(text: string): Record<string, unknown> {
+  const words = text.trim().split(/\s+/);
+  const at = words.findIndex((w) => /^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/.test(w));
+  if (at < 0 || at > 1 || words.length > at + 2)
+    throw new Error(
+      `--every "${text}": expected [DAYS] HH:MM-HH:MM [TIME_ZONE], e.g. "tue 02:00-04:00 Europe/Berlin"`,
+    );
+  const [from, to] = (words[at] ?? '').split('-').map((t) => t.padStart(5, '0'));
+  return {
+    ...(at === 1 ? { weekdays: (words[0] ?? '').toLowerCase().split(',') } : {}),
+    from,
+    to,
+    ...(words[at + 1] === undefined ? {} : { timeZone: words[at + 1] }),
+  };
+}
 
 /** `lookout silence add|list|expire`: silences and maintenance windows, through the alerter's API. */
 export function silenceCommand(): Command {
@@ -35,16 +60,28 @@ export function silenceCommand(): Command {
     .option('-d, --duration <duration>', 'how long, from the start (e.g. 2h)')
     .option('--start <time>', 'ISO 8601 start (default now)')
     .option('--end <time>', 'ISO 8601 end (instead of --duration)')
+    .option(
+      '--every <window>',
+      'mute only in a recurring window, e.g. "tue,thu 02:00-04:00 Europe/Berlin" (days optional, zone UTC by default)',
+    )
     .option('-a, --author <name>', 'who (default $USER)', process.env.USER)
     .requiredOption('-c, --comment <text>', 'why: the maintenance, the ticket')
     .action(
       async (
         matchers: string[],
-        o: { duration?: string; start?: string; end?: string; author?: string; comment: string },
+        o: {
+          duration?: string;
+          start?: string;
+          end?: string;
+          every?: string;
+          author?: string;
+          comment: string;
+        },
       ) => {
         if ((o.duration === undefined) === (o.end === undefined)) throw new Error('give --duration or --end');
         const body = {
           matchers,
+          ...(o.every === undefined ? {} : { every: recurringWindow(o.every) }),
           createdBy: o.author ?? 'cli',
           comment: o.comment,
           ...(o.duration === undefined ? {} : { duration: o.duration }),

@@ -10,7 +10,7 @@ import { tenantThresholdNames } from '../../rules/src/tenant-thresholds.ts';
 import type { TenantsCatalog } from '../../model/src/tenants.ts';
 import { loadRules } from '../../rules/src/load.ts';
 import type { Rule } from '../../rules/src/schema.ts';
-import { deliveryFields } from './notify/config.ts';
+import { deliveryFields, httpUrl } from './notify/config.ts';
 import { defaultRoute, routingFields } from './route/config.ts';
 import { buildTree, receiversOf } from './route/tree.ts';
 
@@ -48,6 +48,11 @@ export const alerterConfigSchema = z
       .string()
       .regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')
       .default('127.0.0.1:9310'),
+    /**
+     * The address people and receivers open the page at (behind a proxy, a DNS name): every link in emails,
+     * pages, webhooks and the API is absolute over it. Default: http://LISTEN (the host name for 0.0.0.0).
+     */
+    public_url: httpUrl.optional(),
     /** Routing and notification (receivers, routing tree, inhibition, delivery); without it nothing is sent. */
     notify: notifySchema.optional(),
     api: z

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { afterEvaluation } from './after-evaluation.ts';
-import { serveApi } from './api/http.ts';
+import { listenOn, serveApi } from './api/http.ts';
 import { alerterView } from './api/view.ts';
 import type { AlerterSetup } from './config.ts';
 import { Engine, withOverrides } from './engine/engine.ts';
@@ -11,6 +12,7 @@ import type { EvaluationReport } from './engine/engine.ts';
 import { startSchedule } from './engine/schedule.ts';
 import { AlertEvents } from './events.ts';
 import { Notifier } from './notifier.ts';
+import { publicUrlOf } from './public-url.ts';
 import { influxLineWriter, influxQueryPort } from './query/influx.ts';
 import { collectorDataWatch, influxSource, rulesQueryPort } from './query/rules-port.ts';
 import { createAlerterMetrics } from './self-metrics.ts';
@@ -41,6 +43,8 @@ export async function startAlerter(
   clock = Date.now,
 ): Promise<RunningAlerter> {
   const { config } = setup;
+  const server = await listenOn(config.listen);
+  const publicUrl = publicUrlOf(config.public_url, server.address() as AddressInfo);
   const reader = influxQueryPort(influxSource(setup));
   mkdirSync(dirname(config.state.path), { recursive: true });
   const store = new AlertStore(config.state.path);
@@ -53,15 +57,10 @@ export async function startAlerter(
     tenantThresholdNames(setup.rules),
   );
   const metrics = createAlerterMetrics();
-  const notifier: Notifier = new Notifier(
-    setup,
-    notifyStore,
-    tenants,
-    () => engine.alerts(),
-    log,
-    clock,
-    metrics.deliveryEvents,
-  );
+  const notifier: Notifier = new Notifier(setup, notifyStore, tenants, () => engine.alerts(), log, clock, {
+    deliveryEvents: metrics.deliveryEvents,
+    publicUrl,
+  });
   metrics.watchBacklog(() => notifier.backlog(), clock);
   const rules = withOverrides(setup.rules, config.overrides);
   const engine: Engine = new Engine({
@@ -88,11 +87,19 @@ export async function startAlerter(
   const reloadTenants = setInterval(() => tenants.poll(), notifier.config.tick);
   const operatorToken = setup.secrets.operatorToken;
   const view = { engine, rules, notifier, notifyStore, tenants, metrics, reader, operatorToken, clock };
-  const server = await serveApi(
-    config.listen,
-    alerterView({ ...view, evaluationIntervalMs: config.evaluation.interval, lastReport: () => last }),
+  serveApi(
+    server,
+    alerterView({
+      ...view,
+      publicUrl,
+      evaluationIntervalMs: config.evaluation.interval,
+      lastReport: () => last,
+    }),
   );
-  log.info({ rules: rules.length, listen: config.listen, state: config.state.path }, 'alerter started');
+  log.info(
+    { rules: rules.length, listen: config.listen, publicUrl, state: config.state.path },
+    'alerter started',
+  );
   if (config.notify === undefined)
     log.warn('no notify section: alerts are evaluated and shown on the API and page, but nobody is told');
   if (operatorToken === undefined)

@@ -7,9 +7,11 @@ import type { Delivery, DeliveryEvents } from './notify/delivery.ts';
 import { deliveryOf, failingQueues } from './notify/delivery-setup.ts';
 import type { Queued } from './notify/notification.ts';
 import { dispatcherOptions } from './route/config.ts';
-import { Dispatcher } from './route/dispatch.ts';
-import type { Mute } from './route/group.ts';
+import { Dispatcher, ownedBy } from './route/dispatch.ts';
+import type { Mute, Placement } from './route/group.ts';
+import { matchesAll } from './route/matchers.ts';
 import { SilenceBook } from './route/silence-book.ts';
+import { newSilence } from './route/silences.ts';
 import type { Silence, silenceInputSchema } from './route/silences.ts';
 import type { NotifyStore } from './store/notify.ts';
 import type { TenantsSource } from './tenants-source.ts';
@@ -35,11 +37,13 @@ export class Notifier {
     private readonly alerts: () => TrackedAlert[],
     private readonly log: Logger,
     private readonly clock: () => number = Date.now,
-    deliveryEvents: DeliveryEvents = {},
+    /** Delivery's events (for /metrics) and the base of the links notifications carry. */
+    options: { deliveryEvents?: DeliveryEvents; publicUrl?: string } = {},
   ) {
+    const deliveryEvents = options.deliveryEvents ?? {};
     this.config = setup.config.notify ?? notifySchema.parse({});
     this.ruleNames = setup.rules.map((r) => r.alert);
-    this.dispatcher = new Dispatcher(dispatcherOptions(this.config), store);
+    this.dispatcher = new Dispatcher(dispatcherOptions(this.config, options.publicUrl), store);
     const { delivery, close } = deliveryOf(this.config, setup.secrets, store, log, clock, deliveryEvents);
     this.delivery = delivery;
     this.closeSenders = close;
@@ -74,9 +78,35 @@ export class Notifier {
     return this.book.all();
   }
 
+  /** The groups an alert goes to now (the route stage's answer). */
+  placements(a: TrackedAlert): Placement[] {
+    return this.dispatcher.placements(a, this.tenants.current().ownership);
+  }
+
+  /**
+   * What a silence would mute if made now: the alerts (pending and firing) its matchers match, owner included,
+   * and why it would be refused, if it would.
+   */
+  previewSilence(input: z.output<typeof silenceInputSchema>): { matches: TrackedAlert[]; refused?: string } {
+    const owned = ownedBy(this.tenants.current().ownership);
+    const matches = this.alerts().filter(
+      (a) => a.phase !== 'resolved' && matchesAll(input.matchers, owned(a)),
+    );
+    try {
+      newSilence(input, this.clock(), this.vocabulary());
+      return { matches };
+    } catch (err) {
+      return { matches, refused: (err as Error).message };
+    }
+  }
+
+  /** The values `alertname` takes: the rules' names and the alerts' (the engine's own too). */
+  private vocabulary(): { alertname: string[] } {
+    return { alertname: [...new Set([...this.ruleNames, ...this.alerts().map((a) => a.rule)])] };
+  }
+
   addSilence(input: z.output<typeof silenceInputSchema>): Silence {
-    const names = [...new Set([...this.ruleNames, ...this.alerts().map((a) => a.rule)])];
-    const s = this.book.add(input, this.clock(), { alertname: names });
+    const s = this.book.add(input, this.clock(), this.vocabulary());
     this.log.info({ id: s.id, by: s.createdBy, ends: new Date(s.endsAtMs).toISOString() }, 'silence added');
     this.dispatch(this.clock());
     return s;

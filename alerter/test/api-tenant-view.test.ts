@@ -66,7 +66,22 @@ describe("a tenant's alerts while another tenant has alerts", () => {
             partitions: 3,
             assigned_partitions: 3,
             rebalancing: 0,
+            state: 'Stable',
           },
+        });
+    // Produce rates: shop.orders' 3 partitions at 10, 20, 30 messages/s; search.clicks' one at 5.
+    for (const [topic, partition, rate, tenant] of [
+      ['shop.orders', 0, 10, 'shop'],
+      ['shop.orders', 1, 20, 'shop'],
+      ['shop.orders', 2, 30, 'shop'],
+      ['search.clicks', 0, 5, 'search'],
+    ] as const)
+      for (const t of [now - 15_000, now])
+        samples.push({
+          measurement: 'partition_offsets',
+          tags: { cluster: 'lab', topic, partition: String(partition), tenant },
+          timeMs: t,
+          fields: { messages_per_s: rate, log_end_offset: 1_000, log_start_offset: 0 },
         });
     // shop-orders' partitions in the newest cycle: three of its own topic, one of search's (read across tenants).
     for (const [topic, partition] of [
@@ -185,6 +200,8 @@ describe("a tenant's alerts while another tenant has alerts", () => {
         rebalancing: false,
         lagMessages: 50_000,
         lagSeconds: 900,
+        state: 'Stable',
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as unknown,
       },
     ]);
     expect((await groups('search', searchToken)).body.groups).toMatchObject([
@@ -194,6 +211,34 @@ describe("a tenant's alerts while another tenant has alerts", () => {
     expect((await groups('shop')).status).toBe(401);
     expect((await groups('nobody', operatorToken)).status).toBe(404);
     expect((await groups('search', operatorToken)).body.groups).toHaveLength(1);
+  });
+
+  it("draws a tenant's lag over the last hours and its topics' rates, its own only", async () => {
+    const get = async (path: string, token: string) => {
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const history = await get('/api/tenants/shop/lag-history?hours=1', shopToken);
+    expect(history.status).toBe(200);
+    expect(history.body).toMatchObject({ hours: 1, stepSeconds: 15 });
+    const groups = history.body.groups as { group: string; times: string[]; lagMessages: number[] }[];
+    expect(groups.map((g) => g.group)).toEqual(['shop-orders']);
+    // 10 minutes stored every 15 s: 40 or 41 buckets (the oldest point may fall on the window's edge).
+    expect(groups[0]?.times.length).toBeGreaterThanOrEqual(40);
+    expect(groups[0]?.times[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(new Set(groups[0]?.lagMessages)).toEqual(new Set([50_000]));
+    // 3 hours: 45 s buckets (at most 240 per series).
+    expect((await get('/api/tenants/shop/lag-history?hours=3', shopToken)).body.stepSeconds).toBe(45);
+    expect((await get('/api/tenants/shop/lag-history?hours=25', shopToken)).status).toBe(400);
+    expect((await get('/api/tenants/search/lag-history', shopToken)).status).toBe(403);
+    const topics = await get('/api/tenants/shop/topics', shopToken);
+    expect(topics.body.topics).toEqual([
+      { cluster: 'lab', topic: 'shop.orders', messagesPerSecond: 60, partitions: 3 },
+    ]);
+    expect((await get('/api/tenants/search/topics', operatorToken)).body.topics).toEqual([
+      { cluster: 'lab', topic: 'search.clicks', messagesPerSecond: 5, partitions: 1 },
+    ]);
+    expect((await get('/api/tenants/search/topics', shopToken)).status).toBe(403);
   });
 
   it("answers a group's lag as Burrow does, per partition, to its owner and the operators only", async () => {

@@ -188,14 +188,19 @@ describe('the compose deployment', () => {
       datasources: {
         uid: string;
         type: string;
+        isDefault: boolean;
         url: string;
         jsonData: { dbName: string };
         secureJsonData: { password: string };
       }[];
     };
     const [influx] = ds.datasources;
-    expect(influx?.uid).toBe(datasource.uid);
+    // The dashboards read through their datasource variable: file provisioning asks nothing, so Grafana takes
+    // its default datasource of the variable's type, this one.
+    expect(datasource.uid).toBe('${datasource}');
     expect(influx?.type).toBe(datasource.type);
+    expect(influx?.isDefault).toBe(true);
+    expect(ds.datasources.filter((d) => d.type === datasource.type)).toHaveLength(1);
     const collector = parse(readFileSync(join(composeDir, 'config', 'collector.yaml'), 'utf8')) as {
       influx: { url: string; database: string };
     };

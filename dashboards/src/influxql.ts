@@ -3,8 +3,11 @@ import type * as common from '@grafana/grafana-foundation-sdk/common';
 import { catalog } from '../../model/src/catalog.ts';
 import type { FieldName, MeasurementName } from '../../model/src/catalog.ts';
 
-/** The InfluxDB (InfluxQL) datasource every panel reads, as Grafana provisioning names it. */
-export const datasource: common.DataSourceRef = { type: 'influxdb', uid: 'lookout-influxdb' };
+/**
+ * The InfluxDB (InfluxQL) datasource every panel reads: the dashboard's `datasource` variable (any InfluxDB
+ * datasource of the Grafana it is imported into; compose provisions `lookout-influxdb`, its default).
+ */
+export const datasource: common.DataSourceRef = { type: 'influxdb', uid: '${datasource}' };
 
 /** An InfluxDB query as Grafana stores it (raw InfluxQL). */
 export interface InfluxDataquery extends cog.Dataquery {

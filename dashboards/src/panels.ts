@@ -117,5 +117,17 @@ export function lookoutDashboard(
     .uid(uid)
     .tags(['lookout', 'kafka', ...tags])
     .time({ from, to: 'now' })
-    .refresh('30s');
+    .refresh('30s')
+    .withVariable(datasourceVariable());
+}
+
+/**
+ * The `datasource` variable every query reads through: an InfluxDB datasource, on import the one chosen for
+ * `DS_INFLUXDB` (`__inputs`); where none was chosen (file provisioning), Grafana takes its default InfluxDB one.
+ */
+export function datasourceVariable(): dashboard.DatasourceVariableBuilder {
+  return new dashboard.DatasourceVariableBuilder('datasource')
+    .label('InfluxDB')
+    .type('influxdb')
+    .current({ selected: false, text: '${DS_INFLUXDB}', value: '${DS_INFLUXDB}' });
 }

@@ -22,22 +22,24 @@ describe('dashboards as code', () => {
     }
   });
 
-  it('every query (panels, variables, annotations) is bounded by $timeFilter and reads the one datasource', () => {
+  it('every query (panels, variables, annotations) is bounded by $timeFilter and reads the datasource variable', () => {
     for (const d of dashboards()) {
       for (const p of d.panels ?? [])
         for (const t of ('targets' in p ? (p.targets ?? []) : []) as unknown as InfluxDataquery[]) {
           expect(t.query).toContain('$timeFilter');
-          expect(t.datasource.uid).toBe('lookout-influxdb');
+          expect(t.datasource.uid).toBe('${datasource}');
         }
-      for (const v of d.templating?.list ?? []) {
+      const [first, ...variables] = d.templating?.list ?? [];
+      expect(first).toMatchObject({ type: 'datasource', name: 'datasource', query: 'influxdb' });
+      for (const v of variables) {
         expect(v.query, `${d.uid} variable ${v.name}`).toContain('$timeFilter');
-        expect(v.datasource?.uid).toBe('lookout-influxdb');
+        expect(v.datasource?.uid).toBe('${datasource}');
       }
       for (const a of d.annotations?.list ?? []) {
         expect((a.target as InfluxDataquery | undefined)?.query, `${d.uid} annotation`).toContain(
           '$timeFilter',
         );
-        expect(a.datasource?.uid).toBe('lookout-influxdb');
+        expect(a.datasource?.uid).toBe('${datasource}');
       }
     }
   });

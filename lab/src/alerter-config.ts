@@ -16,6 +16,8 @@ export function labAlerterSetup(
     database?: string;
     intervalMs?: number;
     listen?: string;
+    /** The address its links are absolute over (`public_url`). */
+    publicUrl?: string;
     statePath?: string;
     tenantsFile?: string;
     overrides?: AlerterSetup['config']['overrides'];
@@ -37,8 +39,9 @@ export function labAlerterSetup(
       evaluation: { interval: options.intervalMs ?? 10_000, watch_collector: 1_000, window_cache: true },
       state: { path: options.statePath ?? join(state.dir, 'alerts.db') },
       listen: options.listen ?? '127.0.0.1:9310',
+      ...(options.publicUrl === undefined ? {} : { public_url: options.publicUrl }),
       overrides: options.overrides ?? {},
-      api: {},
+      api: options.secrets?.operatorToken === undefined ? {} : { operator_token_env: 'LOOKOUT_TOKEN' },
       ...(options.notify === undefined ? {} : { notify: options.notify }),
     },
     secrets: options.secrets ?? { routingKeys: {} },

@@ -36,16 +36,21 @@ export const demoTenants: readonly DemoTenant[] = [
 
 /**
  * The demo tenants as a tenants catalog (YAML): each owns its topics and groups by exact name, with a lag
- * threshold of 30 s so the slow `search-indexer` raises its tenant's lag alert within minutes.
+ * threshold of 10 s so the slow `search-indexer` raises its tenant's lag alert within two minutes, and (with
+ * `tokenSha256`) the hash of its API token.
  */
-export function demoTenantsYaml(tenants: readonly DemoTenant[]): string {
+export function demoTenantsYaml(
+  tenants: readonly DemoTenant[],
+  tokenSha256?: (tenant: string) => string,
+): string {
   return stringify({
     tenants: tenants.map((t) => ({
       name: t.tenant,
       contacts: [`${t.tenant}@demo.invalid`],
       topics: t.topics.map((x) => x.name),
       groups: t.groups.map((g) => g.id),
-      thresholds: { lag_seconds: 30 },
+      thresholds: { lag_seconds: 10 },
+      ...(tokenSha256 === undefined ? {} : { api_token_sha256: tokenSha256(t.tenant) }),
     })),
   });
 }

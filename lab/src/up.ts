@@ -108,8 +108,19 @@ export async function startLab(options: LabOptions): Promise<LabState> {
       return { ...command, pid: spawnDetached(command.command, command.args, command.log, nodeDir) };
     });
     writeState(state);
-    await waitInfluxReady(state.influx.url, 15_000);
-    await waitLabReady(state, options.readyTimeoutMs ?? 90_000);
+    say('waiting for the brokers to form the cluster and their JMX exporters to answer …');
+    const started = Date.now();
+    const ticking = setInterval(
+      () => say(`  … still starting (${Math.round((Date.now() - started) / 1_000)} s)`),
+      10_000,
+    );
+    try {
+      await waitInfluxReady(state.influx.url, 15_000);
+      await waitLabReady(state, options.readyTimeoutMs ?? 90_000);
+    } finally {
+      clearInterval(ticking);
+    }
+    say(`the lab is up (${Math.round((Date.now() - started) / 1_000)} s)`);
     return state;
   } catch (error) {
     say(`lab start failed, stopping what was started; logs were in ${dir}`);

@@ -15,6 +15,8 @@ export interface TrackedAlert extends AlertState {
   audience: Rule['audience'];
   annotations: Record<string, string>;
   value: number;
+  /** The threshold the value was held to (the owning tenant's own, a median's multiple); absent in rows stored before it was kept. */
+  threshold?: number;
   /** What the alert affects, from its rule's evidence block (topics, log dirs …), largest first. */
   affected?: EvidenceRow[];
 }
@@ -53,6 +55,7 @@ function describe(rule: AlertDefinition, instance: Instance): Omit<TrackedAlert,
     audience: rule.audience,
     annotations,
     value: instance.value,
+    threshold: instance.threshold,
     ...(instance.affected === undefined ? {} : { affected: instance.affected }),
   };
 }

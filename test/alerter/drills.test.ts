@@ -136,14 +136,14 @@ describe('alerting and notification drills on the lab', () => {
             queue: string;
             groupLabels: Record<string, string>;
             attempts: number;
-            deliveredMs?: number;
+            delivered?: string;
           }[];
         };
         const queued = waiting.notifications.find(
           (n) =>
             n.queue === 'oncall' &&
             n.groupLabels.alertname === 'KafkaBrokerDown' &&
-            n.deliveredMs === undefined,
+            n.delivered === undefined,
         );
         expect(queued?.attempts).toBeGreaterThan(10);
         const old = hook.received;

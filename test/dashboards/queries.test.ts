@@ -60,8 +60,11 @@ async function influxQuery(
 /** Every query a dashboard runs: panel targets, variable queries and annotation queries. */
 function queriesOf(d: Dashboard): { what: string; query: string; variable?: string }[] {
   return [
+    // The datasource variable's query is a plugin type (influxdb), not InfluxQL.
     ...(d.templating?.list ?? []).flatMap((v) =>
-      typeof v.query === 'string' ? [{ what: `variable ${v.name}`, query: v.query, variable: v.name }] : [],
+      String(v.type) === 'query' && typeof v.query === 'string'
+        ? [{ what: `variable ${v.name}`, query: v.query, variable: v.name }]
+        : [],
     ),
     ...(d.annotations?.list ?? []).flatMap((a) => {
       const q = (a.target as { query?: unknown } | undefined)?.query;

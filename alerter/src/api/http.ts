@@ -2,53 +2,31 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
-import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Labels } from '../../../model/src/labels.ts';
-import type { Tenant } from '../../../model/src/tenants.ts';
 import type { TrackedAlert } from '../../../rules/src/alert.ts';
-import type { Rule } from '../../../rules/src/schema.ts';
-import type { RuleStatus } from '../engine/engine.ts';
-import type { Mute } from '../route/dispatch.ts';
-import { silenceInputSchema, silenceState } from '../route/silences.ts';
+import { silenceInputSchema } from '../route/silences.ts';
 import type { Silence } from '../route/silences.ts';
-import type { OutboxRow } from '../store/notify.ts';
-import type { GroupLag } from '../group-lag.ts';
-import type { GroupView } from '../tenant-groups.ts';
+import { maxHistoryHours } from '../tenant-history.ts';
+import { alertAnswer, incidentOf, iso, outboxAnswer, silenceAnswer } from './answers.ts';
 import type { Caller } from './auth.ts';
 import { webPage } from './page.ts';
+import type { AlerterView } from './alerter-view.ts';
+import { ApiError, parse } from './errors.ts';
 import { lagAnswer } from './lag-answer.ts';
 import { rulesAnswer } from './rules-answer.ts';
 import { tenantsAnswer } from './tenants-answer.ts';
 
 const runbooks = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'runbooks.md');
-
-/** What the API reads and changes. */
-export interface AlerterView {
-  alerts(): TrackedAlert[];
-  rules(): RuleStatus[];
-  /** The rules as loaded (overrides applied), and the last evaluation of them all. */
-  definitions(): readonly Rule[];
-  lastEvaluation(): { atMs: number; durationMs: number } | undefined;
-  health(): { healthy: boolean; reason?: string; lastEvaluationMs?: number };
-  registry: Registry;
-  caller(authorization: string | undefined): Caller;
-  ownerOf(labels: Labels): string;
-  /** An alert as a tenant may see it (other tenants' evidence removed). */
-  forTenant(alert: TrackedAlert, tenant: string): TrackedAlert;
-  tenants(): Tenant[];
-  /** The consumer groups the collector stored lately, of one tenant or (undefined) all. */
-  groups(tenant: string | undefined): Promise<GroupView[]>;
-  /** One group's newest lag, per partition; undefined when not stored lately. */
-  groupLag(cluster: string, group: string): Promise<GroupLag | undefined>;
-  muted(): ReadonlyMap<string, Mute>;
-  silences(): Silence[];
-  addSilence(input: z.output<typeof silenceInputSchema>): Silence;
-  expireSilence(id: string, by: string): Silence | undefined;
-  notifications(limit: number): OutboxRow[];
-  now(): number;
-}
+const require = createRequire(import.meta.url);
+/** The page's charting library (uPlot), served from the installed package. */
+const assets: Record<string, string> = {
+  'uplot.js': require.resolve('uplot/dist/uPlot.iife.min.js'),
+  'uplot.css': require.resolve('uplot/dist/uPlot.min.css'),
+};
 
 const alertFilter = z
   .object({
@@ -59,32 +37,12 @@ const alertFilter = z
   })
   .strict();
 
-/** A 4xx answer with what is wrong. */
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details?: string[],
-  ) {
-    super(message);
-  }
-}
-
-const issues = (e: z.ZodError): string[] =>
-  e.issues.map((i) => `${i.path.length === 0 ? '' : `${i.path.join('.')}: `}${i.message}`);
-
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new ApiError(400, `invalid ${what}`, issues(r.error));
-  return r.data;
-}
-
 /**
  * The alerter's HTTP API (express is imported here only) and its web page. Reads: alerts (filtered by state,
  * severity, cluster, tenant), rules, tenants and their alerts and consumer groups, silences, notifications. Writes (operator
  * token): silences. A tenant token reads only its own tenant's alerts. `/metrics` and `/healthz` are open.
  */
-export async function serveApi(listen: string, view: AlerterView): Promise<Server> {
+export function serveApi(server: Server, view: AlerterView): void {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -95,10 +53,22 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
     if (c.role === 'none') throw new ApiError(401, c.reason);
     if (c.role !== 'operator') throw new ApiError(403, 'this needs the operator token');
   };
-  const described = (a: TrackedAlert, tenant?: string) => {
-    const shown = tenant === undefined ? a : view.forTenant(a, tenant);
-    const mute = view.muted().get(a.fingerprint);
-    return { ...shown, owner: view.ownerOf(a.labels), ...(mute === undefined ? {} : mute) };
+  const described = (a: TrackedAlert, tenant?: string) =>
+    alertAnswer(tenant === undefined ? a : view.forTenant(a, tenant), {
+      owner: view.ownerOf(a.labels),
+      mute: view.muted().get(a.fingerprint),
+      links: view.links,
+      incident: incidentOf(a, view.placements(a), tenant),
+    });
+  /** The caller, who must have a token; a tenant's token reads only its own tenant, which must exist. */
+  const readerOf = (req: Request, tenant?: string): Exclude<Caller, { role: 'none' }> => {
+    const c = caller(req);
+    if (c.role === 'none') throw new ApiError(401, c.reason);
+    if (tenant === undefined) return c;
+    if (c.role === 'tenant' && tenant !== c.tenant)
+      throw new ApiError(403, `this token reads only tenant ${c.tenant}`);
+    if (!view.tenants().some((t) => t.name === tenant)) throw new ApiError(404, `no tenant named ${tenant}`);
+    return c;
   };
   /** A read of the stored groups, or 503 while InfluxDB cannot be read. */
   const fromStore = <T>(read: Promise<T>): Promise<T> =>
@@ -128,6 +98,11 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
   app.get('/', (_req, res) => {
     res.type('html').send(webPage);
   });
+  app.get('/assets/:name', (req, res) => {
+    const file = assets[req.params.name];
+    if (file === undefined) throw new ApiError(404, `no asset ${req.params.name}`);
+    res.set('cache-control', 'public, max-age=86400').sendFile(file);
+  });
   // The runbooks notifications link to (`links.alerter` + `docs/runbooks.md#alert`).
   app.get('/docs/runbooks.md', (_req, res) => {
     res.type('text/markdown; charset=utf-8').sendFile(runbooks);
@@ -153,33 +128,41 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
     res.json(lagAnswer(c, lag, view.alerts(), (labels) => view.ownerOf(labels)));
   });
   app.get('/api/whoami', (req, res) => {
-    const c = caller(req);
-    if (c.role === 'none') throw new ApiError(401, c.reason);
-    res.json(c);
+    res.json(readerOf(req));
   });
   app.get('/api/tenants', (req, res) => {
-    const c = caller(req);
-    if (c.role === 'none') throw new ApiError(401, c.reason);
+    const c = readerOf(req);
     res.json({ tenants: tenantsAnswer(c, view.tenants(), view.alerts(), (labels) => view.ownerOf(labels)) });
   });
   app.get('/api/tenants/:name/alerts', (req, res) => {
-    const name = req.params.name;
-    if (!view.tenants().some((t) => t.name === name)) throw new ApiError(404, `no tenant named ${name}`);
-    res.json({ alerts: listAlerts(req, name) });
+    readerOf(req, req.params.name);
+    res.json({ alerts: listAlerts(req, req.params.name) });
   });
   app.get('/api/tenants/:name/groups', async (req, res) => {
-    const name = req.params.name;
-    const c = caller(req);
-    if (c.role === 'none') throw new ApiError(401, c.reason);
-    if (c.role === 'tenant' && name !== c.tenant)
-      throw new ApiError(403, `this token reads only tenant ${c.tenant}`);
-    if (!view.tenants().some((t) => t.name === name)) throw new ApiError(404, `no tenant named ${name}`);
-    res.json({ groups: await fromStore(view.groups(name)) });
+    readerOf(req, req.params.name);
+    res.json({ groups: await fromStore(view.groups(req.params.name)) });
+  });
+  app.get('/api/tenants/:name/lag-history', async (req, res) => {
+    readerOf(req, req.params.name);
+    const hours = parse(
+      z.coerce.number().min(0.25).max(maxHistoryHours).default(3),
+      req.query.hours,
+      'hours',
+    );
+    const { stepMs, groups } = await fromStore(view.lagHistory(req.params.name, hours));
+    res.json({
+      hours,
+      stepSeconds: stepMs / 1_000,
+      groups: groups.map((g) => ({ ...g, times: g.times.map(iso) })),
+    });
+  });
+  app.get('/api/tenants/:name/topics', async (req, res) => {
+    readerOf(req, req.params.name);
+    res.json({ topics: await fromStore(view.topicRates(req.params.name)) });
   });
   app.get('/api/silences', (req, res) => {
     operator(req);
-    const now = view.now();
-    res.json({ silences: view.silences().map((s) => ({ ...s, state: silenceState(s, now) })) });
+    res.json({ silences: view.silences().map((s) => silenceAnswer(s, view.now())) });
   });
   app.post('/api/silences', (req, res) => {
     operator(req);
@@ -190,7 +173,13 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
     } catch (err) {
       throw new ApiError(400, (err as Error).message);
     }
-    res.status(201).json({ ...s, state: silenceState(s, view.now()) });
+    res.status(201).json(silenceAnswer(s, view.now()));
+  });
+  // What a silence would mute, before it is made: the page's live preview.
+  app.post('/api/silences/preview', (req, res) => {
+    operator(req);
+    const { matches, refused } = view.previewSilence(parse(silenceInputSchema, req.body ?? {}, 'silence'));
+    res.json({ matches: matches.map((a) => described(a)), ...(refused === undefined ? {} : { refused }) });
   });
   app.delete('/api/silences/:id', (req, res) => {
     operator(req);
@@ -199,12 +188,12 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
     const by = typeof req.query.by === 'string' && req.query.by !== '' ? req.query.by : 'api';
     const s = view.expireSilence(id, by);
     if (s === undefined) throw new ApiError(404, `no silence ${id}`);
-    res.json({ ...s, state: silenceState(s, view.now()) });
+    res.json(silenceAnswer(s, view.now()));
   });
   app.get('/api/notifications', (req, res) => {
     operator(req);
     const limit = parse(z.coerce.number().int().min(1).max(1_000).default(200), req.query.limit, 'limit');
-    res.json({ notifications: view.notifications(limit) });
+    res.json({ notifications: view.notifications(limit).map(outboxAnswer) });
   });
   app.get('/metrics', (_req, res) => {
     void view.registry.metrics().then((text) => {
@@ -212,8 +201,10 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
     });
   });
   app.get('/healthz', (_req, res) => {
-    const h = view.health();
-    res.status(h.healthy ? 200 : 503).json(h);
+    const { lastEvaluationMs, ...h } = view.health();
+    res
+      .status(h.healthy ? 200 : 503)
+      .json({ ...h, ...(lastEvaluationMs === undefined ? {} : { lastEvaluation: iso(lastEvaluationMs) }) });
   });
   app.use((_req, res) => {
     res.status(404).json({
@@ -239,12 +230,21 @@ export async function serveApi(listen: string, view: AlerterView): Promise<Serve
     }
     res.status(500).json({ error: 'internal error' });
   });
-  const [host, port] = [
-    listen.slice(0, listen.lastIndexOf(':')),
-    Number(listen.slice(listen.lastIndexOf(':') + 1)),
-  ];
+  server.on('request', app);
+}
+
+/**
+ * An HTTP server bound to `host:port` (port 0: any free one) and answering nothing yet: bound first, so that a
+ * taken port fails the start at once and the alerter knows its own address before it sends a link.
+ */
+export function listenOn(listen: string): Promise<Server> {
+  const at = listen.lastIndexOf(':');
+  const server = createServer();
   return new Promise((ok, fail) => {
-    const server = app.listen(port, host, (err?: Error) => (err === undefined ? ok(server) : fail(err)));
     server.once('error', fail);
+    server.listen(Number(listen.slice(at + 1)), listen.slice(0, at), () => {
+      server.off('error', fail);
+      ok(server);
+    });
   });
 }

@@ -16,6 +16,8 @@ function statusOf(rule: string): (typeof statuses)[number] {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+/** `{ key: value }`, or nothing for an empty value (a group nobody owns has no owner field). */
+const some = (key: string, value: string): Record<string, string> => (value === '' ? {} : { [key]: value });
 
 /**
  * GET /api/lag/CLUSTER/GROUP, as Burrow's `/v3/kafka/CLUSTER/consumer/GROUP/lag` answers: the group's status (the
@@ -51,7 +53,7 @@ export function lagAnswer(
   const { partitions, atMs, ...group } = lag;
   return {
     ...group,
-    owner: ownerOf({ cluster: lag.cluster, group: lag.group }),
+    ...some('owner', ownerOf({ cluster: lag.cluster, group: lag.group })),
     status: status ?? 'OK',
     alerts: holding.map((a) => ({ rule: a.rule, phase: a.phase })),
     at: iso(atMs),

@@ -7,10 +7,11 @@ import type { NotifyStore } from '../store/notify.ts';
 import { readGroupLag } from '../group-lag.ts';
 import type { influxQueryPort } from '../query/influx.ts';
 import { readTenantGroups } from '../tenant-groups.ts';
+import { readLagHistory, readTopicRates } from '../tenant-history.ts';
 import { tokenHash } from '../tenants-source.ts';
 import type { TenantsSource } from '../tenants-source.ts';
 import { callerOf } from './auth.ts';
-import type { AlerterView } from './http.ts';
+import type { AlerterView } from './alerter-view.ts';
 
 /** The running parts the API shows. */
 export interface ViewedParts {
@@ -24,6 +25,8 @@ export interface ViewedParts {
   /** Where tenants' groups and a group's lag are read (InfluxDB). */
   reader: QueryPort & Pick<ReturnType<typeof influxQueryPort>, 'newestRows'>;
   operatorToken: string | undefined;
+  /** The alerter's address as people open it (the base of its links). */
+  publicUrl: string;
   evaluationIntervalMs: number;
   lastReport: () => EvaluationReport | undefined;
   clock: () => number;
@@ -43,15 +46,23 @@ export function alerterView(p: ViewedParts): AlerterView {
       return last === undefined ? undefined : { atMs: last.atMs, durationMs: last.durationMs };
     },
     registry: p.metrics.registry,
+    links: {
+      alerter: p.publicUrl,
+      ...(notifier.config.links.grafana === undefined ? {} : { grafana: notifier.config.links.grafana }),
+    },
+    placements: (alert) => notifier.placements(alert),
     caller: (header) => callerOf(header, p.operatorToken, tenants.current().tokens, tokenHash),
     ownerOf,
     forTenant: (alert, tenant) => tenants.current().ownership.forTenant(alert, tenant),
     tenants: () => tenants.current().ownership.tenants(),
     groups: (tenant) => readTenantGroups(p.reader, clock(), ownerOf, tenant),
     groupLag: (cluster, group) => readGroupLag(p.reader, cluster, group, clock()),
+    lagHistory: (tenant, hours) => readLagHistory(p.reader, clock(), hours, ownerOf, tenant),
+    topicRates: (tenant) => readTopicRates(p.reader, clock(), ownerOf, tenant),
     muted: () => notifier.muted(),
     silences: () => notifier.silences(),
     addSilence: (input) => notifier.addSilence(input),
+    previewSilence: (input) => notifier.previewSilence(input),
     expireSilence: (id, by) => notifier.expireSilence(id, by),
     notifications: (limit) => p.notifyStore.outbox(limit),
     now: clock,

@@ -2,14 +2,18 @@ import type { Notification } from './notification.ts';
 import { postJson } from './http-post.ts';
 import type { Sender } from './sender.ts';
 
-/** The alerts of a notification as Alertmanager's `POST /api/v2/alerts` takes them (resolved ones with endsAt). */
-export function alertmanagerAlerts(n: Notification, generatorUrl?: string): Record<string, unknown>[] {
+/**
+ * The alerts of a notification as Alertmanager's `POST /api/v2/alerts` takes them (resolved ones with endsAt),
+ * each with its `generatorURL`: the alert on Lookout's page (`public_url`).
+ */
+export function alertmanagerAlerts(n: Notification): Record<string, unknown>[] {
+  const page = n.links.alerter?.replace(/\/+$/, '');
   return n.alerts.map((a) => ({
     labels: a.labels,
     annotations: a.annotations,
     startsAt: new Date(a.startsAtMs).toISOString(),
     ...(a.endsAtMs === undefined ? {} : { endsAt: new Date(a.endsAtMs).toISOString() }),
-    ...(generatorUrl === undefined ? {} : { generatorURL: generatorUrl }),
+    ...(page === undefined ? {} : { generatorURL: `${page}/#alert=${a.fingerprint}` }),
   }));
 }
 
@@ -18,7 +22,7 @@ export function alertmanagerSender(options: { url: string; timeoutMs: number }):
   const base = options.url.replace(/\/+$/, '');
   return {
     send: (n) =>
-      postJson(`${base}/api/v2/alerts`, alertmanagerAlerts(n, n.links.alerter), {
+      postJson(`${base}/api/v2/alerts`, alertmanagerAlerts(n), {
         timeoutMs: options.timeoutMs,
       }),
   };

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { durationSchema as duration } from '../../../model/src/duration.ts';
 import { envName } from '../../../model/src/config-fields.ts';
 
-const url = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+export const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+const url = httpUrl;
 
 const receiverSchema = z.union([
   z
@@ -40,8 +41,16 @@ export type ReceiverConfig = z.output<typeof receiverSchema>;
  * retries. The routing side (tree, inhibition, incidents) is `route/config.ts`'s; `config.ts` joins them.
  */
 export const deliveryFields = {
-  /** Where links in notifications point: the alerter's web page (runbooks too) and Grafana. */
-  links: z.object({ alerter: url.optional(), grafana: url.optional() }).strict().default({}),
+  /** Where dashboard links point: Grafana as people reach it (the alerter's own address is `public_url`). */
+  links: z
+    .object({
+      alerter: z
+        .never({ error: 'moved: set public_url at the top level (the address people open the page at)' })
+        .optional(),
+      grafana: url.optional(),
+    })
+    .strict()
+    .default({}),
   smtp: z
     .object({
       host: z.string().min(1),

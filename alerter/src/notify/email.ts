@@ -1,5 +1,6 @@
 import type { EvidenceRow } from '../../../rules/src/evaluate.ts';
 import { formatValue } from '../../../rules/src/evaluate.ts';
+import { alertLinks } from './links.ts';
 import type { Notification, NotifiedAlert } from './notification.ts';
 
 /** An email as the SMTP adapter sends it. */
@@ -23,12 +24,6 @@ const rowText = (r: EvidenceRow): string =>
   `${Object.entries(r.labels)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}: ${formatValue(r.value)}`;
-
-function link(base: string | undefined, path: string | undefined): string | undefined {
-  if (path === undefined || path === '') return undefined;
-  if (/^https?:\/\//.test(path)) return path;
-  return base === undefined ? path : `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-}
 
 /** The subject: status, severity, what and where (`[FIRING ticket] ConsumerLagHigh: group x (lab)`). */
 export function emailSubject(n: Notification): string {
@@ -64,10 +59,11 @@ function alertSection(a: NotifiedAlert, n: Notification): Section {
       ? []
       : ['Affected:', ...a.affected.slice(0, 20).map((r) => `  ${rowText(r)}`)]),
   ];
+  const { runbook, dashboard } = alertLinks(n.links, a.annotations);
   const links = [
-    { text: 'Runbook', href: link(n.links.alerter, a.annotations.runbook) },
-    { text: 'Dashboard', href: link(n.links.grafana, a.annotations.dashboard) },
-  ].filter((l): l is { text: string; href: string } => l.href !== undefined);
+    ...(runbook === undefined ? [] : [{ text: 'Runbook', href: runbook }]),
+    ...(dashboard === undefined ? [] : [{ text: 'Dashboard', href: dashboard }]),
+  ];
   return {
     title: `${a.status === 'firing' ? 'Firing' : 'Resolved'}: ${a.labels.alertname ?? ''}`,
     lines,

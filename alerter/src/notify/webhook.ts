@@ -1,3 +1,4 @@
+import { alertLinks } from './links.ts';
 import type { Notification } from './notification.ts';
 import { postJson } from './http-post.ts';
 import type { Sender } from './sender.ts';
@@ -26,6 +27,7 @@ export function webhookPayload(n: Notification, id: number): Record<string, unkn
       startsAt: new Date(a.startsAtMs).toISOString(),
       ...(a.endsAtMs === undefined ? {} : { endsAt: new Date(a.endsAtMs).toISOString() }),
       ...(a.affected === undefined ? {} : { affected: a.affected }),
+      links: alertLinks(n.links, a.annotations),
     })),
     suppressed: n.suppressed,
     ...(n.incident === undefined ? {} : { incident: n.incident }),
@@ -70,11 +72,10 @@ export function pagerDutyEvent(n: Notification, routingKey: string): Record<stri
       },
     },
     links: [
-      ...firing.flatMap((a) =>
-        a.annotations.runbook === undefined
-          ? []
-          : [{ href: a.annotations.runbook, text: `Runbook: ${a.labels.alertname}` }],
-      ),
+      ...firing.flatMap((a) => {
+        const { runbook } = alertLinks(n.links, a.annotations);
+        return runbook === undefined ? [] : [{ href: runbook, text: `Runbook: ${a.labels.alertname}` }];
+      }),
     ].slice(0, 5),
   };
 }

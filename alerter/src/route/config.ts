@@ -87,8 +87,11 @@ function addressing(config: Pick<DeliveryConfig, 'receivers'>): Map<string, Rece
   return receivers;
 }
 
-/** The dispatcher's options from the notify section: the tree (or the default one), inhibition, incidents, links. */
-export function dispatcherOptions(c: RoutingConfig): DispatcherOptions {
+/**
+ * The dispatcher's options from the notify section: the tree (or the default one), inhibition, incidents, and
+ * the links' bases (the alerter's public URL; Grafana's).
+ */
+export function dispatcherOptions(c: RoutingConfig, publicUrl?: string): DispatcherOptions {
   const receivers = addressing(c);
   const incidentReceiver =
     c.incidents.receiver ?? (receivers.get('tenants')?.perTenant === true ? 'tenants' : undefined);
@@ -104,7 +107,7 @@ export function dispatcherOptions(c: RoutingConfig): DispatcherOptions {
       repeat_interval: c.incidents.repeat_interval,
     },
     links: {
-      ...(c.links.alerter === undefined ? {} : { alerter: c.links.alerter }),
+      ...(publicUrl === undefined ? {} : { alerter: publicUrl }),
       ...(c.links.grafana === undefined ? {} : { grafana: c.links.grafana }),
     },
   };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TrackedAlert } from '../../../rules/src/alert.ts';
 import type { Notification, Queued } from '../notify/notification.ts';
 import { composeNotification } from './compose.ts';
-import type { Group, GroupLogEntry, Mute, ReceiverAddressing } from './group.ts';
+import type { Group, GroupLogEntry, Mute, Placement, ReceiverAddressing } from './group.ts';
 
 export type { GroupLogEntry, Mute } from './group.ts';
 import { incidentGroups } from './incidents.ts';
@@ -12,6 +12,7 @@ import type { Matchable } from './matchers.ts';
 import { muteAlerts } from './mute.ts';
 import type { Ownership } from './ownership.ts';
 import { LiveGroups } from './live-groups.ts';
+import { placeAlert } from './placement.ts';
 import { heldByQuietHours } from './quiet-hours.ts';
 import type { Silence } from './silences.ts';
 import { groupTiming } from './timing.ts';
@@ -33,6 +34,14 @@ export interface DispatcherOptions {
   incidentTiming: Timing;
   links: Notification['links'];
 }
+
+/** An alert as matchers see it: its labels with its owning tenant (`tenant`), and its audience. */
+export const ownedBy =
+  (ownership: Ownership) =>
+  (a: TrackedAlert): Matchable => ({
+    labels: { ...a.labels, tenant: ownership.ownerOfLabels(a.labels) },
+    audience: a.audience,
+  });
 
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
@@ -86,6 +95,11 @@ export class Dispatcher {
     return this.mutes;
   }
 
+  /** The groups an alert goes to under a catalog (the route stage's answer, for the API). */
+  placements(a: TrackedAlert, ownership: Ownership): Placement[] {
+    return placeAlert(this.options.tree, this.options.receivers, a, ownedBy(ownership)(a));
+  }
+
   /**
    * One dispatch over every tracked alert at `nowMs`: what it queued. Incremental: only groups whose alerts
    * changed, or whose timer ran out, are looked at, so its cost follows the changes, not the alerts held.
@@ -96,10 +110,7 @@ export class Dispatcher {
     ownership: Ownership,
     nowMs: number,
   ): Queued[] {
-    const owned = (a: TrackedAlert): Matchable => ({
-      labels: { ...a.labels, tenant: ownership.ownerOfLabels(a.labels) },
-      audience: a.audience,
-    });
+    const owned = ownedBy(ownership);
     const inhibited = this.inhibitor.evaluate(alerts, nowMs);
     this.mutes = muteAlerts(alerts, silences, inhibited, owned, nowMs);
     const { changed: check, byFingerprint } = this.live.update(alerts, this.mutes, owned, ownership);

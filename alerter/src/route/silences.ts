@@ -3,14 +3,20 @@ import { z } from 'zod';
 import { durationSchema as duration } from '../../../model/src/duration.ts';
 import { severities } from '../../../rules/src/schema.ts';
 import { matches, matchesAll, matcherSchema } from './matchers.ts';
+import { inRecurrence, recurrenceSchema } from './recurrence.ts';
+import type { Recurrence } from './recurrence.ts';
 import type { Matchable, Matcher } from './matchers.ts';
 
-/** A silence or maintenance window: alerts matching every matcher are not notified between start and end. */
+/**
+ * A silence or maintenance window: alerts matching every matcher are not notified between start and end (with
+ * `every`, only in its recurring windows: a mute timing, e.g. Tuesdays 02:00–04:00 for patching).
+ */
 export interface Silence {
   id: string;
   matchers: Matcher[];
   startsAtMs: number;
   endsAtMs: number;
+  every?: Recurrence;
   createdBy: string;
   comment: string;
   createdAtMs: number;
@@ -23,6 +29,8 @@ export const silenceInputSchema = z
     startsAt: z.iso.datetime({ offset: true }).optional(),
     endsAt: z.iso.datetime({ offset: true }).optional(),
     duration: duration.optional(),
+    /** Mute only in these recurring windows between start and end. */
+    every: recurrenceSchema.optional(),
     createdBy: z.string().trim().min(1, 'who creates it').max(200),
     comment: z.string().trim().min(1, 'why (a ticket, a maintenance)').max(2_000),
   })
@@ -70,16 +78,18 @@ export function newSilence(
     matchers: input.matchers,
     startsAtMs,
     endsAtMs,
+    ...(input.every === undefined ? {} : { every: input.every }),
     createdBy: input.createdBy,
     comment: input.comment,
     createdAtMs: nowMs,
   };
 }
 
-/** A silence's state at `nowMs`. */
+/** A silence's state at `nowMs` (a recurring one is pending between its windows). */
 export function silenceState(s: Silence, nowMs: number): 'pending' | 'active' | 'expired' {
   if (nowMs >= s.endsAtMs) return 'expired';
-  return nowMs >= s.startsAtMs ? 'active' : 'pending';
+  if (nowMs < s.startsAtMs) return 'pending';
+  return s.every === undefined || inRecurrence(s.every, nowMs) ? 'active' : 'pending';
 }
 
 /** The first active silence that mutes an alert, if any. */
