@@ -79,6 +79,8 @@ export function parseConfigText<S extends z.ZodType>(
   file: string,
   schema: S,
   checks: ConfigCheck<z.output<S>> = () => [],
+  /** When the schema fails, the checks of the parts that do parse (every error of a file in one pass). */
+  checkParts?: ConfigCheck<unknown>,
 ): ConfigResult<z.output<S>> {
   const refuse = (line: number, column: number, message: string): ConfigResult<z.output<S>> => ({
     ok: false,
@@ -103,7 +105,7 @@ export function parseConfigText<S extends z.ZodType>(
         };
       }
     }
-    return withPositions(text, file, schema, checks);
+    return withPositions(text, file, schema, checks, checkParts);
   } catch (error) {
     // A structure deeper than the stack, or any other failure to read: the file is refused, not the process.
     return refuse(1, 1, `cannot be read: ${(error as Error).message}`);
@@ -145,6 +147,7 @@ function withPositions<S extends z.ZodType>(
   file: string,
   schema: S,
   checks: ConfigCheck<z.output<S>>,
+  checkParts: ConfigCheck<unknown> = () => [],
 ): ConfigResult<z.output<S>> {
   const { doc, at, locate, locateKey } = locator(text);
   if (doc.errors.length > 0) {
@@ -168,6 +171,16 @@ function withPositions<S extends z.ZodType>(
       errors: [{ file, ...at(firstAlias(doc)), message: `cannot be read: ${(error as Error).message}` }],
     };
   }
+  const located = (problems: ReturnType<ConfigCheck<unknown>>): ConfigError[] =>
+    problems.map((p) => {
+      const key = p.atKey === true ? p.path.at(-1) : undefined;
+      return {
+        file,
+        ...(typeof key === 'string' ? locateKey(p.path.slice(0, -1), key) : locate(p.path)),
+        message: `${named(p.path)}${p.message}`,
+      };
+    });
+  const byPlace = (a: ConfigError, b: ConfigError): number => a.line - b.line || a.column - b.column;
   const parsed = schema.safeParse(value ?? {});
   if (!parsed.success) {
     const errors = parsed.error.issues.flatMap((issue) =>
@@ -177,20 +190,10 @@ function withPositions<S extends z.ZodType>(
         message: `${named(e.path)}${e.message}`,
       })),
     );
-    return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.column - b.column) };
+    return { ok: false, errors: [...errors, ...located(checkParts(value))].sort(byPlace) };
   }
   const problems = checks(parsed.data);
-  if (problems.length > 0) {
-    const errors = problems.map((p) => {
-      const key = p.atKey === true ? p.path.at(-1) : undefined;
-      return {
-        file,
-        ...(typeof key === 'string' ? locateKey(p.path.slice(0, -1), key) : locate(p.path)),
-        message: `${named(p.path)}${p.message}`,
-      };
-    });
-    return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.column - b.column) };
-  }
+  if (problems.length > 0) return { ok: false, errors: located(problems).sort(byPlace) };
   return { ok: true, value: deepFreeze(parsed.data), locate };
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseConfigText } from '../../model/src/config-file.ts';
 import type { ConfigError } from '../../model/src/config-file.ts';
 import { catalogMetric, labelsOf, maxBuckets, stepOf } from './query.ts';
-import { asCondition, ruleFileSchema } from './schema.ts';
+import { asCondition, ruleFileSchema, ruleSchema } from './schema.ts';
 import { unknownPlaceholders } from './template.ts';
 import type { Condition, Rule } from './schema.ts';
 
@@ -59,11 +59,18 @@ function checkCondition(
   return out;
 }
 
-/** Every problem of one rule file's rules: catalog references, joins, reductions. */
-function checkRules(rules: readonly Omit<Rule, 'file' | 'line'>[]): Problem[] {
+/**
+ * Every problem of one rule file's rules: catalog references, joins, reductions, placeholders. `at` gives each
+ * rule's index in the file (when some rules did not parse, only the others are checked).
+ */
+function checkRules(
+  rules: readonly Omit<Rule, 'file' | 'line'>[],
+  at: (i: number) => number = (i) => i,
+): Problem[] {
   const out: Problem[] = [];
   const names = new Set<string>();
-  rules.forEach((r, i) => {
+  rules.forEach((r, n) => {
+    const i = at(n);
     const path = ['rules', i];
     if (names.has(r.alert)) out.push({ path: [...path, 'alert'], message: `${r.alert} is defined twice` });
     names.add(r.alert);
@@ -103,9 +110,29 @@ export interface LoadedRules {
   errors: ConfigError[];
 }
 
-/** Parses one rule file's text. */
+/** The checks of the rules that parse, in a file whose other rules do not (every error in one pass). */
+function checkParsingRules(raw: unknown): Problem[] {
+  const list = (raw as { rules?: unknown } | null)?.rules;
+  if (!Array.isArray(list)) return [];
+  const parsed = list.flatMap((r, i) => {
+    const one = ruleSchema.safeParse(r);
+    return one.success ? [{ rule: one.data, i }] : [];
+  });
+  return checkRules(
+    parsed.map((p) => p.rule),
+    (n) => parsed[n]?.i ?? n,
+  );
+}
+
+/** Parses one rule file's text: schema, catalog and placeholder errors all at once. */
 export function parseRuleFile(text: string, file: string): LoadedRules {
-  const result = parseConfigText(text, file, ruleFileSchema, (value) => checkRules(value.rules));
+  const result = parseConfigText(
+    text,
+    file,
+    ruleFileSchema,
+    (value) => checkRules(value.rules),
+    checkParsingRules,
+  );
   if (!result.ok) return { rules: [], errors: result.errors };
   const rules = result.value.rules.map((r, i) => ({
     ...r,

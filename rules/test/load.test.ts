@@ -49,6 +49,23 @@ describe('parseRuleFile', () => {
     ]);
   });
 
+  it('reports schema, catalog and placeholder errors in one pass: the rules that parse are checked too', () => {
+    const text = `${rule('').replace('{{labels.broker}}', '{{labels.zone}}')}${rule('')
+      .replace('rules:\n', '')
+      .replace('Example', 'lowercase')
+      .replace(
+        'ticket',
+        'urgent',
+      )}${rule('').replace('rules:\n', '').replace('Example', 'Third').replace('broker.leader_count', 'broker.nope')}`;
+    const loaded = parseRuleFile(text, 'x.yaml');
+    expect(loaded.errors.map((e) => `${e.line}: ${e.message}`)).toEqual([
+      '11: rules.0.annotations.summary: unknown placeholder {{labels.zone}}',
+      '14: rules.1.alert: an alert name in UpperCamelCase',
+      '15: rules.1.severity: Invalid option: expected one of "page"|"ticket"|"info"',
+      '29: rules.2.metric: broker.nope is not in the metric catalog',
+    ]);
+  });
+
   it('rejects a metric that is not in the catalog, a duplicate alert, a missing horizon', () => {
     const text = `${rule('')}${rule('').replace('rules:\n', '').replace('broker.leader_count', 'broker.nope')}${rule(
       '',
