@@ -1,7 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import { createRequire } from 'node:module';
 import type { Document } from 'yaml';
+
+/**
+ * The `yaml` package (positions of values, for errors and `locate`), loaded on first use: a valid file is read
+ * with js-yaml alone, and a CLI check of valid files does not pay for loading it.
+ */
+let yamlLib: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') =>
+  (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 import type { z } from 'zod';
 import { knownKeys, unknownKeyMessage } from './suggest.ts';
 
@@ -32,10 +40,14 @@ export type ConfigCheck<T> = (value: T) => { path: (string | number)[]; message:
 /** The largest config file read (16 MiB): a catalog of 10,000 tenants is about 1.2 MB. */
 export const maxConfigBytes = 16 * 1024 * 1024;
 
+/** Aliases the quick read takes (each a node met again); more, or any cycle, take the located path. */
+const quickAliases = 100;
+
 /**
  * The plain value of a YAML text read with js-yaml (its core schema, as YAML 1.2 reads it), or undefined when
- * it cannot be read that way or shares nodes (anchors and aliases): those take the located path below, which
- * bounds aliases and says where things are. Several times faster than reading the document with positions.
+ * it cannot be read that way, refers to itself, or has more than 100 aliases (nodes shared through anchors): those
+ * take the located path below, which bounds aliases and says where things are. A shared node is not walked
+ * again, so an alias bomb costs no more than its text. Several times faster than reading with positions.
  */
 function quickly(text: string): unknown {
   let value: unknown;
@@ -44,14 +56,28 @@ function quickly(text: string): unknown {
   } catch {
     return undefined;
   }
-  const seen = new Set<object>();
-  const stack: unknown[] = [value];
+  const done = new Set<object>();
+  const open = new Set<object>();
+  let aliases = 0;
+  // Depth first; a node is open while its children are walked (met again then: a cycle).
+  const stack: { node: unknown; leave: boolean }[] = [{ node: value, leave: false }];
   while (stack.length > 0) {
-    const v = stack.pop();
-    if (v === null || typeof v !== 'object') continue;
-    if (seen.has(v)) return undefined;
-    seen.add(v);
-    for (const child of Object.values(v)) stack.push(child);
+    const { node, leave } = stack.pop() as { node: unknown; leave: boolean };
+    if (node === null || typeof node !== 'object') continue;
+    if (leave) {
+      open.delete(node);
+      done.add(node);
+      continue;
+    }
+    if (open.has(node)) return undefined;
+    if (done.has(node)) {
+      aliases += 1;
+      if (aliases > quickAliases) return undefined;
+      continue;
+    }
+    open.add(node);
+    stack.push({ node, leave: true });
+    for (const child of Object.values(node)) stack.push({ node: child, leave: false });
   }
   return value;
 }
@@ -59,6 +85,7 @@ function quickly(text: string): unknown {
 /** Where the first alias of a document is (the likely cause of an alias count refused). */
 function firstAlias(doc: Document): number {
   let at = 0;
+  const { visit } = yaml();
   visit(doc, {
     Alias(_, node) {
       at = node.range?.[0] ?? 0;
@@ -114,6 +141,7 @@ export function parseConfigText<S extends z.ZodType>(
 
 /** The document of a text, with a function from a value's path to its line and column. */
 function locator(text: string) {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): { line: number; column: number } => {
@@ -131,6 +159,7 @@ function locator(text: string) {
   /** Where a key of the mapping at `path` is written (the mapping itself if it is not found). */
   const locateKey = (path: readonly PropertyKey[], key: string): { line: number; column: number } => {
     const node = path.length === 0 ? doc.contents : doc.getIn(path as unknown[], true);
+    const { isMap, isScalar } = yaml();
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
       const range = isScalar(pair?.key) ? pair.key.range : undefined;

@@ -28,6 +28,12 @@ describe('config files', () => {
     );
     const r = parseConfigText('name: &n x\nitems: [1]\n', 'c.yaml', schema);
     expect(r.ok).toBe(true);
+    // A shared list (the rule pack shares one context block): read, each use equal to the anchor's.
+    const shared = z.object({ a: z.array(z.number()), b: z.array(z.number()) }).strict();
+    const s = parseConfigText('a: &l [1, 2]\nb: *l\n', 'c.yaml', shared);
+    expect(s.ok && s.value).toEqual({ a: [1, 2], b: [1, 2] });
+    // A node that contains itself is refused at a line, not walked forever.
+    expect(errorsOf('name: x\nitems: &i [1, *i]\n')).toMatch(/^c\.yaml:\d+:\d+: /);
   });
 
   it('says which known key an unknown one likely misspells, at the unknown key itself', () => {

@@ -124,6 +124,20 @@ function checkParsingRules(raw: unknown): Problem[] {
   );
 }
 
+/** Each alert name's line in a rule file, for the names that appear once as `alert: NAME` on a line of their own. */
+function alertLines(text: string): Map<string, number> {
+  const found = new Map<string, number>();
+  const twice = new Set<string>();
+  text.split('\n').forEach((l, i) => {
+    const m = /^\s*(?:-\s+)?alert:\s*['"]?([A-Za-z0-9]+)['"]?\s*(?:#.*)?$/.exec(l);
+    if (m?.[1] === undefined) return;
+    if (found.has(m[1])) twice.add(m[1]);
+    found.set(m[1], i + 1);
+  });
+  for (const name of twice) found.delete(name);
+  return found;
+}
+
 /** Parses one rule file's text: schema, catalog and placeholder errors all at once. */
 export function parseRuleFile(text: string, file: string): LoadedRules {
   const result = parseConfigText(
@@ -134,10 +148,12 @@ export function parseRuleFile(text: string, file: string): LoadedRules {
     checkParsingRules,
   );
   if (!result.ok) return { rules: [], errors: result.errors };
+  const lines = alertLines(text);
   const rules = result.value.rules.map((r, i) => ({
     ...r,
     file,
-    line: result.locate?.(['rules', i]).line ?? 1,
+    // The line of its `alert:` (found by a scan; a file written otherwise is located by its YAML parse).
+    line: lines.get(r.alert) ?? result.locate?.(['rules', i]).line ?? 1,
   }));
   return { rules, errors: [] };
 }
