@@ -2,14 +2,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { createRequire } from 'node:module';
 import type { Document } from 'yaml';
+import type * as Yaml from 'yaml';
 
 /**
  * The `yaml` package (positions of values, for errors and `locate`), loaded on first use: a valid file is read
  * with js-yaml alone, and a CLI check of valid files does not pay for loading it.
  */
-let yamlLib: typeof import('yaml') | undefined;
-const yaml = (): typeof import('yaml') =>
-  (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+let yamlLib: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 import type { z } from 'zod';
 import { knownKeys, unknownKeyMessage } from './suggest.ts';
 
