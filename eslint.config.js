@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dashboards/out/**', '.test-results/**', 'lab/target/**'] },
+  { ignores: ['node_modules/**', 'dashboards/out/**', '.test-results/**', 'lab/target/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { statSync, utimesSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { catalog } from '../model/src/catalog.ts';
@@ -25,6 +26,24 @@ describe('the lookout command', () => {
     expect(stdout).toMatch(/^\s+demo\b/m);
     expect(stdout).toMatch(/^\s+rules\b/m);
     expect(stdout).toMatch(/^\s+alert\b/m);
+  });
+
+  it('runs as built JavaScript, rebuilt when a source is newer, finding the files its sources name', async () => {
+    const main = 'dist/cli/main.js';
+    await run('--version');
+    const built = statSync(main).mtimeMs;
+    // A source edited (its time moved on): the next call builds again before it runs.
+    const source = 'cli/about.ts';
+    const now = new Date();
+    utimesSync(source, now, now);
+    const { code, stdout } = await run('--version');
+    expect([code, stdout.trim()]).toEqual([0, '0.1.0']);
+    expect(statSync(main).mtimeMs).toBeGreaterThan(built);
+    // Paths its sources take relative to themselves: the shipped pack, the dashboards' output, the lab's files.
+    expect((await run('tenants', 'check', 'collector/examples/tenants.yaml')).code).toBe(0);
+    expect((await run('dashboards', 'check')).stdout).toContain('dashboards/out/ is up to date');
+    const lab = await run('lab', 'status', '--json');
+    expect(lab.code).toBe(0);
   });
 
   it('lab --help lists every fault control', async () => {
