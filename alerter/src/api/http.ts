@@ -12,7 +12,7 @@ import { silenceInputSchema } from '../route/silences.ts';
 import type { Silence } from '../route/silences.ts';
 import { maxHistoryHours } from '../tenant-history.ts';
 import { alertAnswer, incidentOf, iso, outboxAnswer, silenceAnswer } from './answers.ts';
-import type { Caller } from './auth.ts';
+import { Access } from './access.ts';
 import { webPage } from './page.ts';
 import type { AlerterView } from './alerter-view.ts';
 import { ApiError, parse } from './errors.ts';
@@ -23,10 +23,10 @@ import { tenantsAnswer } from './tenants-answer.ts';
 const runbooks = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'runbooks.md');
 const require = createRequire(import.meta.url);
 /** The page's charting library (uPlot), served from the installed package. */
-const assets: Record<string, string> = {
-  'uplot.js': require.resolve('uplot/dist/uPlot.iife.min.js'),
-  'uplot.css': require.resolve('uplot/dist/uPlot.min.css'),
-};
+const assets = new Map([
+  ['uplot.js', require.resolve('uplot/dist/uPlot.iife.min.js')],
+  ['uplot.css', require.resolve('uplot/dist/uPlot.min.css')],
+]);
 
 const alertFilter = z
   .object({
@@ -47,12 +47,15 @@ export function serveApi(server: Server, view: AlerterView): void {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
 
-  const caller = (req: Request): Caller => view.caller(req.get('authorization'));
-  const operator = (req: Request): void => {
-    const c = caller(req);
-    if (c.role === 'none') throw new ApiError(401, c.reason);
-    if (c.role !== 'operator') throw new ApiError(403, 'this needs the operator token');
-  };
+  const access = new Access(
+    (h) => view.caller(h),
+    () => view.tenants(),
+    () => view.now(),
+  );
+  const operator = (req: Request): void =>
+    access.operator(req.get('authorization'), req.socket.remoteAddress ?? '');
+  const readerOf = (req: Request, tenant?: string) =>
+    access.reader(req.get('authorization'), req.socket.remoteAddress ?? '', tenant);
   const described = (a: TrackedAlert, tenant?: string) =>
     alertAnswer(tenant === undefined ? a : view.forTenant(a, tenant), {
       owner: view.ownerOf(a.labels),
@@ -60,24 +63,13 @@ export function serveApi(server: Server, view: AlerterView): void {
       links: view.links,
       incident: incidentOf(a, view.placements(a), tenant),
     });
-  /** The caller, who must have a token; a tenant's token reads only its own tenant, which must exist. */
-  const readerOf = (req: Request, tenant?: string): Exclude<Caller, { role: 'none' }> => {
-    const c = caller(req);
-    if (c.role === 'none') throw new ApiError(401, c.reason);
-    if (tenant === undefined) return c;
-    if (c.role === 'tenant' && tenant !== c.tenant)
-      throw new ApiError(403, `this token reads only tenant ${c.tenant}`);
-    if (!view.tenants().some((t) => t.name === tenant)) throw new ApiError(404, `no tenant named ${tenant}`);
-    return c;
-  };
   /** A read of the stored groups, or 503 while InfluxDB cannot be read. */
   const fromStore = <T>(read: Promise<T>): Promise<T> =>
     read.catch(() => {
       throw new ApiError(503, 'the consumer groups cannot be read from InfluxDB now');
     });
   const listAlerts = (req: Request, only?: string) => {
-    const c = caller(req);
-    if (c.role === 'none') throw new ApiError(401, c.reason);
+    const c = readerOf(req);
     const f = parse(alertFilter, req.query, 'query');
     const tenant = c.role === 'tenant' ? c.tenant : (only ?? f.tenant);
     if (c.role === 'tenant' && (only ?? f.tenant ?? c.tenant) !== c.tenant)
@@ -99,7 +91,7 @@ export function serveApi(server: Server, view: AlerterView): void {
     res.type('html').send(webPage);
   });
   app.get('/assets/:name', (req, res) => {
-    const file = assets[req.params.name];
+    const file = assets.get(req.params.name);
     if (file === undefined) throw new ApiError(404, `no asset ${req.params.name}`);
     res.set('cache-control', 'public, max-age=86400').sendFile(file);
   });
@@ -111,15 +103,13 @@ export function serveApi(server: Server, view: AlerterView): void {
     res.json({ alerts: listAlerts(req) });
   });
   app.get('/api/rules', (req, res) => {
-    const c = caller(req);
-    if (c.role === 'none') throw new ApiError(401, 'send Authorization: Bearer <token>');
+    const c = readerOf(req);
     const ownerOf = (labels: Labels): string => view.ownerOf(labels);
     res.json(rulesAnswer(c, view.rules(), view.definitions(), view.alerts(), ownerOf, view.lastEvaluation()));
   });
   // Burrow's /v3/kafka/CLUSTER/consumer/GROUP/lag: a group that is not the caller's answers as one that is not there.
   app.get('/api/lag/:cluster/:group', async (req, res) => {
-    const c = caller(req);
-    if (c.role === 'none') throw new ApiError(401, c.reason);
+    const c = readerOf(req);
     const { cluster, group } = req.params;
     const mine = c.role === 'operator' || view.ownerOf({ cluster, group }) === c.tenant;
     const lag = mine ? await fromStore(view.groupLag(cluster, group)) : undefined;
