@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { about } from './about.ts';
 import { Command } from 'commander';
 import { formatConfigErrors } from '../model/src/config-file.ts';
@@ -23,8 +25,18 @@ export function rulesCommand(): Command {
   rules
     .command('test')
     .description('run promtool-style rule tests (input series, evaluation times, expected alerts)')
-    .argument('<files...>', 'rule test files (*.test.yaml)')
-    .action(async (files: string[]) => {
+    .argument('<paths...>', 'rule test files (*.test.yaml), or folders of them')
+    .action(async (paths: string[]) => {
+      // A folder stands for the test files in it (and below).
+      const files = paths.flatMap((p) =>
+        statSync(p, { throwIfNoEntry: false })?.isDirectory() === true
+          ? readdirSync(p, { recursive: true, encoding: 'utf8' })
+              .filter((f) => f.endsWith('.test.yaml'))
+              .sort()
+              .map((f) => join(p, f))
+          : [p],
+      );
+      if (files.length === 0) throw new Error(`no *.test.yaml in ${paths.join(', ')}`);
       let tests = 0;
       let failed = 0;
       for (const file of files) {

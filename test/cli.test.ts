@@ -117,6 +117,10 @@ describe('the lookout command', () => {
     );
     expect(pack.code).toBe(0);
     expect(pack.stdout).toMatch(/tests in 2 files; all passed/);
+    // A folder: the test files in it.
+    const folder = await run('rules', 'test', 'rules/kafka');
+    expect(folder.code).toBe(0);
+    expect(folder.stdout).toMatch(/^\d+ tests in 8 files; all passed$/m);
     const failing = await run('rules', 'test', 'test/fixtures/rules-failing.test.yaml');
     expect(failing.code).toBe(1);
     expect(failing.stderr).toContain(
