@@ -31,6 +31,13 @@ async function run(port: QueryPort, query: SeriesQuery) {
 }
 
 /**
+ * Only the series the collector tagged with `tenant` (it tags each with its owner, from the same catalog), so a
+ * tenant's request reads its own series, not the platform's; the alerter's catalog still decides below.
+ */
+const taggedWith = (tenant: string | undefined): SeriesQuery['where'] =>
+  tenant === undefined ? {} : { tenant };
+
+/**
  * The lag of a tenant's groups (or every group, for `undefined`) over the last `hours`: per group the worst
  * of each bucket (at most 240 buckets, none finer than 15 s), in messages and seconds. One bounded query.
  */
@@ -48,7 +55,7 @@ export async function readLagHistory(
     measurement: 'consumer_group',
     fields: ['lag_messages_sum', 'lag_seconds_max'],
     fn: 'max',
-    where: {},
+    where: taggedWith(tenant),
     fromMs,
     toMs: nowMs,
     stepMs,
@@ -85,7 +92,7 @@ export async function readTopicRates(
     measurement: 'partition_offsets',
     fields: ['messages_per_s'],
     fn: 'last',
-    where: {},
+    where: taggedWith(tenant),
     fromMs: nowMs - 2 * 60_000,
     toMs: nowMs,
     groupBy: ['cluster', 'topic', 'partition'],

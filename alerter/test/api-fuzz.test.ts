@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveApi } from '../src/api/http.ts';
-import { operatorToken, random, world } from './random-platform.ts';
+import { seededRandom } from '../../lab/src/random.ts';
+import { operatorToken, world } from './random-platform.ts';
 
 // Every route of the API fuzzed, with random and hostile paths, queries, headers and bodies: no answer is a 5xx,
 // the server stays up and answers a plain request after, and memory stays bounded. The API and its readers are
@@ -129,7 +130,7 @@ describe('the API under random and hostile requests', () => {
   afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
 
   it('answers 3,000 of them without a 5xx, stays up, and keeps its memory bounded', async () => {
-    const rnd = random(42);
+    const rnd = seededRandom(42);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
     const tenant = w.tenants[0];
     const segment = (): string =>

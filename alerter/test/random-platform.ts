@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
+import { seededRandom } from '../../lab/src/random.ts';
 import { parseTenants } from '../../model/src/tenants.ts';
 import type { TrackedAlert } from '../../rules/src/alert.ts';
 import { loadRules } from '../../rules/src/load.ts';
@@ -17,17 +18,6 @@ import { tokenHash } from '../src/tenants-source.ts';
 // alerts as a tenant sees them, the group, lag and rate readers), only the stores under them in memory.
 export const operatorToken = 'operator-token-boundary';
 
-/** A small seeded generator (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export interface World {
   tenants: { name: string; token: string; topics: string[]; groups: string[] }[];
   view: AlerterView;
@@ -37,7 +27,7 @@ const pack = loadRules([join(import.meta.dirname, '..', '..', 'rules', 'kafka')]
 
 /** One random platform: 2-5 tenants, their topics and groups, a topic and a group nobody owns, alerts, data. */
 export function world(seed: number, nowMs: number): World {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   // Names no other name contains: a fixed-width serial after a per-kind prefix.
   let serial = 0;
@@ -99,6 +89,9 @@ export function world(seed: number, nowMs: number): World {
     };
   });
 
+  // The `tenant` tag the collector writes: the owner, but an unowned series tagged with some tenant (a collector
+  // whose catalog is older): the alerter's own catalog must still keep it from that tenant.
+  const collectorsTag = (owner: string): string => (owner === '' ? pick(tenants).name : owner);
   // The collector's stores: each group's newest reading and per-partition lag, its lag over time, topic rates.
   const rows: (NewestRow & { measurement: string })[] = [];
   const port = new MemoryPort();
@@ -120,7 +113,7 @@ export function world(seed: number, nowMs: number): World {
     for (let t = nowMs - 600_000; t <= nowMs; t += 15_000)
       port.add({
         measurement: 'consumer_group',
-        tags: { cluster: 'lab', group: g },
+        tags: { cluster: 'lab', group: g, tenant: collectorsTag(ownership.ownerOf('group', g)) },
         timeMs: t,
         fields: { lag_messages_sum: 5, lag_seconds_max: 2 },
       });
@@ -128,7 +121,12 @@ export function world(seed: number, nowMs: number): World {
   for (const topic of topics)
     port.add({
       measurement: 'partition_offsets',
-      tags: { cluster: 'lab', topic, partition: '0' },
+      tags: {
+        cluster: 'lab',
+        topic,
+        partition: '0',
+        tenant: collectorsTag(ownership.ownerOf('topic', topic)),
+      },
       timeMs: nowMs - 5_000,
       fields: { messages_per_s: 3 },
     });

@@ -8,7 +8,8 @@ import type { OutboxRow } from '../store/notify.ts';
 
 /** Times as the API speaks them, like its webhook: ISO 8601 in UTC. */
 export const iso = (ms: number): string => new Date(ms).toISOString();
-const isoField = <K extends string>(key: K, ms: number | undefined): Partial<Record<K, string>> =>
+/** `{ key: ISO time }`, or nothing when there is no time. */
+export const isoField = <K extends string>(key: K, ms: number | undefined): Partial<Record<K, string>> =>
   ms === undefined ? {} : ({ [key]: iso(ms) } as Record<K, string>);
 
 /** The incident an alert is told in: the dispatcher's group (its receiver and group labels). */

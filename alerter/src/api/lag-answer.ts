@@ -1,6 +1,7 @@
 import type { Labels } from '../../../model/src/labels.ts';
 import type { TrackedAlert } from '../../../rules/src/alert.ts';
 import type { GroupLag } from '../group-lag.ts';
+import { iso } from './answers.ts';
 import type { Caller } from './auth.ts';
 
 /** Burrow's words for a group's state, worst first. */
@@ -15,7 +16,6 @@ function statusOf(rule: string): (typeof statuses)[number] {
   return 'WARN';
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 /** `{ key: value }`, or nothing for an empty value (a group nobody owns has no owner field). */
 const some = (key: string, value: string): Record<string, string> => (value === '' ? {} : { [key]: value });
 

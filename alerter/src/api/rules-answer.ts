@@ -3,6 +3,7 @@ import type { Labels } from '../../../model/src/labels.ts';
 import type { TrackedAlert } from '../../../rules/src/alert.ts';
 import type { Rule } from '../../../rules/src/schema.ts';
 import type { RuleStatus } from '../engine/engine.ts';
+import { iso, isoField } from './answers.ts';
 import type { Caller } from './auth.ts';
 
 /** Pending and firing alerts counted by `keyOf` (a rule, an owning tenant). */
@@ -25,9 +26,6 @@ export interface LastEvaluation {
   atMs: number;
   durationMs: number;
 }
-
-const iso = (ms: number | undefined): string | undefined =>
-  ms === undefined ? undefined : new Date(ms).toISOString();
 
 /** A rule's threshold as its file says it: a number, the owning tenant's own (with the default), or a factor of the median. */
 const thresholdOf = (r: Rule): unknown =>
@@ -57,11 +55,10 @@ export function rulesAnswer(
   return {
     ...(last === undefined
       ? {}
-      : { evaluation: { at: new Date(last.atMs).toISOString(), durationMs: Math.round(last.durationMs) } }),
+      : { evaluation: { at: iso(last.atMs), durationMs: Math.round(last.durationMs) } }),
     rules: statuses.map((s) => {
       const r = byName.get(s.rule);
       const n = counts.get(s.rule) ?? { pending: 0, firing: 0 };
-      const evaluated = iso(s.lastEvaluationMs);
       return {
         rule: s.rule,
         severity: s.severity,
@@ -80,7 +77,7 @@ export function rulesAnswer(
                 : { and: r.and.map((c) => c.metric), unless: r.unless.map((c) => c.metric) }),
             }),
         health: s.health,
-        ...(evaluated === undefined ? {} : { lastEvaluation: evaluated }),
+        ...isoField('lastEvaluation', s.lastEvaluationMs),
         ...(caller.role === 'operator'
           ? { file: s.file, ...(s.error === undefined ? {} : { error: s.error }) }
           : {}),
