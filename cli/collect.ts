@@ -6,7 +6,7 @@ import { formatConfigErrors } from '../model/src/config-file.ts';
 import { loadCollectorConfig } from '../collector/src/config.ts';
 import { loadTenantsFile } from '../model/src/tenants.ts';
 import type { CollectorConfig } from '../collector/src/config.ts';
-import { labCollectorConfig } from '../lab/src/collector-config.ts';
+import { labCollectorConfig, labSecretsEnv } from '../lab/src/collector-config.ts';
 import { requireState } from '../lab/src/control.ts';
 import { stopAndExit, untilStopSignal } from './signals.ts';
 
@@ -23,7 +23,12 @@ interface CollectOptions {
 function configOf(opts: CollectOptions): CollectorConfig {
   if (opts.config !== undefined && opts.lab === true)
     throw new Error('give --config FILE or --lab, not both');
-  if (opts.lab === true) return labCollectorConfig(requireState(labDirOf(opts)), opts.database);
+  if (opts.lab === true) {
+    const state = requireState(labDirOf(opts));
+    // A secured lab's passwords, as the environment of a real deployment would hold them.
+    Object.assign(process.env, labSecretsEnv(state));
+    return labCollectorConfig(state, opts.database);
+  }
   if (opts.config === undefined) throw new Error('give --config FILE, or --lab to target the running lab');
   const loaded = loadCollectorConfig(opts.config, process.env);
   if (!loaded.ok) throw new Error(`invalid config:\n${formatConfigErrors(loaded.errors)}`);

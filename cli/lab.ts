@@ -27,6 +27,12 @@ function printStatus(status: LabStatus): void {
   const ne = status.nodeExporter;
   if (ne !== undefined) console.log(`  node_exporter ${ne.state.padEnd(7)} pid ${ne.pid}  ${ne.url}`);
   console.log(`  bootstrap servers: ${status.brokers.map((b) => b.bootstrap).join(',')}`);
+  if (status.brokers.some((b) => b.saslSsl !== undefined)) {
+    console.log(`  SASL_SSL (SCRAM-SHA-512): ${status.brokers.map((b) => b.saslSsl).join(',')}`);
+    console.log(`  SSL (mutual TLS):         ${status.brokers.map((b) => b.ssl).join(',')}`);
+    console.log(`  CA, certificates, secrets: ${status.dir}/tls, ${status.dir}/state.json (security)`);
+    console.log("  'lookout collect --lab' collects over SASL_SSL with the lab's user 'lookout'");
+  }
 }
 
 const actions: { name: string; action: BrokerAction; about: string }[] = [
@@ -57,10 +63,20 @@ export function labCommand(): Command {
     .command('up')
     .description('start the cluster (combined broker+controller nodes) and influxd; print the endpoints')
     .option('--brokers <n>', 'number of brokers', wholeNumber, 3)
+    .option(
+      '--security',
+      'also SASL_SSL (SCRAM-SHA-512) and SSL (mutual TLS) listeners from a throwaway CA, ACLs on with the ' +
+        "collector's least privilege for User:lookout, the JMX exporter and Jolokia over HTTPS with a password",
+    )
     .option('--json', 'print the status as JSON')
-    .action(async (opts: { brokers: number; json?: boolean }) => {
+    .action(async (opts: { brokers: number; json?: boolean; security?: boolean }) => {
       const started = Date.now();
-      const state = await startLab({ dir: dir(), brokers: opts.brokers, say });
+      const state = await startLab({
+        dir: dir(),
+        brokers: opts.brokers,
+        say,
+        security: opts.security === true,
+      });
       say(`lab ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       if (opts.json === true) console.log(JSON.stringify(labStatus(state), null, 2));
       else printStatus(labStatus(state));

@@ -1,18 +1,34 @@
+import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { envChecker, envName, influxConnectionFields } from '../../model/src/config-fields.ts';
-import { parseConfigText, readConfigText } from '../../model/src/config-file.ts';
+import { deepFreeze, parseConfigText, readConfigText } from '../../model/src/config-file.ts';
 import type { ConfigCheck, ConfigResult } from '../../model/src/config-file.ts';
 import { durationSchema as duration } from '../../model/src/duration.ts';
 import { cronIntervalMessage, isCronInterval } from '../../model/src/schedule.ts';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port');
 
+/** How the collector checks a server's certificate: against `ca_file` (PEM), or the system's CAs. */
+const tlsTrust = {
+  ca_file: z.string().min(1).optional(),
+  insecure_skip_verify: z.boolean().default(false),
+};
+
+/**
+ * A JMX exporter's, Jolokia agent's or node_exporter's endpoint on each broker host: its port (unless every
+ * broker lists its URL), and the TLS and basic authentication it wants (the password from the environment).
+ */
 const endpoint = z
   .object({
-    port: z.number().int().min(1).max(65535),
+    port: z.number().int().min(1).max(65535).optional(),
     path: z.string().startsWith('/').optional(),
     scheme: z.enum(['http', 'https']).default('http'),
+    basic_auth: z
+      .object({ username: z.string().min(1), password_env: envName })
+      .strict()
+      .optional(),
+    tls: z.object(tlsTrust).strict().optional(),
   })
   .strict();
 
@@ -39,8 +55,14 @@ const cluster = z
       })
       .strict()
       .optional(),
+    /** TLS to the brokers (SSL or SASL_SSL listeners); `cert_file` and `key_file` for mutual TLS. */
     tls: z
-      .object({ ca_file: z.string().optional(), insecure_skip_verify: z.boolean().default(false) })
+      .object({
+        ...tlsTrust,
+        cert_file: z.string().min(1).optional(),
+        key_file: z.string().min(1).optional(),
+        key_password_env: envName.optional(),
+      })
       .strict()
       .optional(),
     brokers: z.array(broker).min(1),
@@ -130,14 +152,61 @@ export const collectorConfigSchema = z
 /** The collector's configuration. */
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;
 
+/** The per-broker agents a cluster may name, each an `endpoint`. */
+const agentKinds = ['jmx', 'jolokia', 'node_exporter'] as const;
+
+/** The TLS files a section names that cannot be read (relative to `baseDir`, the config file's folder). */
+function tlsFileProblems(
+  tls: { ca_file?: string; cert_file?: string; key_file?: string } | undefined,
+  path: (string | number)[],
+  baseDir: string,
+): { path: (string | number)[]; message: string }[] {
+  if (tls === undefined) return [];
+  return (['ca_file', 'cert_file', 'key_file'] as const).flatMap((key) => {
+    const file = tls[key];
+    if (file === undefined) return [];
+    try {
+      accessSync(resolve(baseDir, file), constants.R_OK);
+      return [];
+    } catch {
+      return [{ path: [...path, key], message: `cannot read ${file}` }];
+    }
+  });
+}
+
 /** Cross-checks the schema cannot express, and secrets present in `env`; every one reported with its path. */
 const crossChecks =
-  (env: NodeJS.ProcessEnv): ConfigCheck<CollectorConfig> =>
+  (env: NodeJS.ProcessEnv, baseDir: string): ConfigCheck<CollectorConfig> =>
   (config) => {
     const problems: { path: (string | number)[]; message: string }[] = [];
     const needEnv = envChecker(env, problems);
     needEnv(config.influx.password_env, ['influx', 'password_env']);
-    config.clusters.forEach((c, i) => needEnv(c.sasl?.password_env, ['clusters', i, 'sasl', 'password_env']));
+    config.clusters.forEach((c, i) => {
+      const at = ['clusters', i];
+      needEnv(c.sasl?.password_env, [...at, 'sasl', 'password_env']);
+      needEnv(c.tls?.key_password_env, [...at, 'tls', 'key_password_env']);
+      problems.push(...tlsFileProblems(c.tls, [...at, 'tls'], baseDir));
+      if ((c.tls?.cert_file === undefined) !== (c.tls?.key_file === undefined))
+        problems.push({
+          path: [...at, 'tls', c.tls?.cert_file === undefined ? 'key_file' : 'cert_file'],
+          message: 'mutual TLS needs both cert_file and key_file',
+        });
+      for (const kind of agentKinds) {
+        const agent = c[kind];
+        if (agent === undefined) continue;
+        needEnv(agent.basic_auth?.password_env, [...at, kind, 'basic_auth', 'password_env']);
+        problems.push(...tlsFileProblems(agent.tls, [...at, kind, 'tls'], baseDir));
+        if (agent.tls !== undefined && agent.scheme !== 'https')
+          problems.push({ path: [...at, kind, 'tls'], message: 'tls needs scheme: https' });
+        const listed = `${kind}_url` as const;
+        const unlisted = c.brokers.findIndex((b) => b[listed] === undefined);
+        if (agent.port === undefined && unlisted >= 0)
+          problems.push({
+            path: [...at, kind],
+            message: `needs a port: broker ${c.brokers[unlisted]?.id} lists no ${listed}`,
+          });
+      }
+    });
     const { interval, timeout } = config.schedule;
     if (timeout >= interval)
       problems.push({ path: ['schedule', 'timeout'], message: 'must be shorter than schedule.interval' });
@@ -181,11 +250,48 @@ const crossChecks =
 export function loadCollectorConfig(file: string, env: NodeJS.ProcessEnv): ConfigResult<CollectorConfig> {
   const read = readConfigText(file);
   if (!read.ok) return read;
-  const result = parseConfigText(read.text, file, collectorConfigSchema, crossChecks(env));
-  if (!result.ok || result.value.tenants === undefined) return result;
-  // A relative tenants path is relative to the config file, not to wherever the collector was started.
+  const baseDir = dirname(file);
+  const result = parseConfigText(read.text, file, collectorConfigSchema, crossChecks(env, baseDir));
+  if (!result.ok) return result;
+  // Relative paths (the tenants catalog, TLS files) are relative to the config file, not to wherever the
+  // collector was started.
+  const at = (path: string | undefined): string | undefined =>
+    path === undefined ? undefined : resolve(baseDir, path);
+  const value = result.value;
+  const withTls = <T extends { tls?: { ca_file?: string } } | undefined>(section: T): T =>
+    section?.tls === undefined
+      ? section
+      : { ...section, tls: { ...section.tls, ...definedOnly({ ca_file: at(section.tls.ca_file) }) } };
   return {
     ok: true,
-    value: Object.freeze({ ...result.value, tenants: resolve(dirname(file), result.value.tenants) }),
+    value: deepFreeze({
+      ...value,
+      ...definedOnly({ tenants: at(value.tenants) }),
+      clusters: value.clusters.map((c) => ({
+        ...c,
+        ...(c.tls === undefined
+          ? {}
+          : {
+              tls: {
+                ...c.tls,
+                ...definedOnly({
+                  ca_file: at(c.tls.ca_file),
+                  cert_file: at(c.tls.cert_file),
+                  key_file: at(c.tls.key_file),
+                }),
+              },
+            }),
+        ...definedOnly({
+          jmx: withTls(c.jmx),
+          jolokia: withTls(c.jolokia),
+          node_exporter: withTls(c.node_exporter),
+        }),
+      })),
+    }),
   };
+}
+
+/** `fields` without its undefined entries (so an optional field stays absent, not `undefined`). */
+function definedOnly<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

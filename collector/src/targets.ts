@@ -5,6 +5,8 @@ import type { JmxMetric } from '../../model/src/jmx.ts';
 import type { CollectorConfig } from './config.ts';
 import type { NameIndex } from './jmx-names.ts';
 import type { KafkaEndpoint } from './kafka/client.ts';
+import type { HttpAccess } from './http-body.ts';
+import { explainKafkaError, securityCause } from './kafka/errors.ts';
 import { KafkaSession } from './kafka/session.ts';
 import type { Source } from './source.ts';
 import { clusterStateSource } from './sources/cluster-state.ts';
@@ -20,8 +22,33 @@ import { probeSource } from './sources/probe.ts';
 type Cluster = CollectorConfig['clusters'][number];
 type Endpoint = NonNullable<Cluster['jmx']>;
 
-function endpointUrl(host: string, endpoint: Endpoint, defaultPath: string): string {
+/** A broker's agent URL: listed, or made from its host and the cluster's endpoint (checked at load to have a port). */
+function agentUrl(
+  listed: string | undefined,
+  host: string,
+  endpoint: Endpoint | undefined,
+  defaultPath: string,
+): string | undefined {
+  if (listed !== undefined) return listed;
+  if (endpoint?.port === undefined) return undefined;
   return `${endpoint.scheme}://${host}:${endpoint.port}${endpoint.path ?? defaultPath}`;
+}
+
+/** How to reach a cluster's agents of one kind: their TLS and basic authentication, with secrets from `env`. */
+export function agentAccess(endpoint: Endpoint | undefined, env: NodeJS.ProcessEnv): { access?: HttpAccess } {
+  if (endpoint === undefined) return {};
+  const access: HttpAccess = {};
+  if (endpoint.basic_auth !== undefined)
+    access.basic = {
+      username: endpoint.basic_auth.username,
+      password: env[endpoint.basic_auth.password_env] ?? '',
+    };
+  if (endpoint.tls !== undefined)
+    access.tls = {
+      verify: !endpoint.tls.insecure_skip_verify,
+      ...(endpoint.tls.ca_file === undefined ? {} : { ca: readFileSync(endpoint.tls.ca_file, 'utf8') }),
+    };
+  return Object.keys(access).length === 0 ? {} : { access };
 }
 
 function keepOf(cluster: Cluster): { keep?: (name: string) => boolean } {
@@ -36,12 +63,20 @@ export function kafkaEndpoint(cluster: Cluster, env: NodeJS.ProcessEnv): KafkaEn
     const { mechanism, username, password_env } = cluster.sasl;
     endpoint.sasl = { mechanism, username, password: env[password_env] ?? '' };
   }
-  if (cluster.tls !== undefined) {
-    const ca = cluster.tls.ca_file === undefined ? undefined : readFileSync(cluster.tls.ca_file, 'utf8');
-    endpoint.tls =
-      ca === undefined
-        ? { verify: !cluster.tls.insecure_skip_verify }
-        : { ca, verify: !cluster.tls.insecure_skip_verify };
+  const tls = cluster.tls;
+  if (tls !== undefined) {
+    const read = (file: string | undefined): string | undefined =>
+      file === undefined ? undefined : readFileSync(file, 'utf8');
+    endpoint.tls = { verify: !tls.insecure_skip_verify };
+    const ca = read(tls.ca_file);
+    if (ca !== undefined) endpoint.tls.ca = ca;
+    const cert = read(tls.cert_file);
+    const key = read(tls.key_file);
+    if (cert !== undefined && key !== undefined) {
+      endpoint.tls.client = { cert, key };
+      if (tls.key_password_env !== undefined)
+        endpoint.tls.client.passphrase = env[tls.key_password_env] ?? '';
+    }
   }
   return endpoint;
 }
@@ -68,6 +103,26 @@ export function withTopicTenants(source: Source, topicTenant: (topic: string) =>
           : s;
       });
       return { ...got, samples };
+    },
+  };
+}
+
+/** `source` with its errors said plainly: a security refusal names the broker and the cause (`explainKafkaError`). */
+export function withKafkaErrors(source: Source, endpoint: KafkaEndpoint): Source {
+  return {
+    ...source,
+    async collect(nowMs, signal) {
+      try {
+        return await source.collect(nowMs, signal);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        // A security refusal names the cluster too: the one line an operator reads in the log says it all.
+        if (securityCause(error, endpoint) === undefined) throw error;
+        const explained = explainKafkaError(error, endpoint);
+        throw new Error(`cluster ${source.cluster}, ${explained === message ? message : explained}`, {
+          cause: error,
+        });
+      }
     },
   };
 }
@@ -113,33 +168,30 @@ export function sourcesOf(
       },
     );
     const disk = diskSource(cluster.name, session);
+    const jmxAccess = agentAccess(cluster.jmx, env);
+    const jolokiaAccess = agentAccess(cluster.jolokia, env);
     const perBroker = cluster.brokers.flatMap((b) => {
       const out: Source[] = [];
-      const jmx =
-        b.jmx_url ?? (cluster.jmx === undefined ? undefined : endpointUrl(b.host, cluster.jmx, '/metrics'));
+      const broker = String(b.id);
+      const jmx = agentUrl(b.jmx_url, b.host, cluster.jmx, '/metrics');
       if (jmx !== undefined)
         out.push(
-          jmxTextSource({ cluster: cluster.name, broker: String(b.id), url: jmx, ...keepOf(cluster) }, index),
+          jmxTextSource({ cluster: cluster.name, broker, url: jmx, ...keepOf(cluster), ...jmxAccess }, index),
         );
-      const jolokia =
-        b.jolokia_url ??
-        (cluster.jolokia === undefined ? undefined : endpointUrl(b.host, cluster.jolokia, '/jolokia/'));
+      const jolokia = agentUrl(b.jolokia_url, b.host, cluster.jolokia, '/jolokia/');
       if (jolokia !== undefined)
-        out.push(jolokiaSource({ cluster: cluster.name, broker: String(b.id), url: jolokia }, metrics));
+        out.push(jolokiaSource({ cluster: cluster.name, broker, url: jolokia, ...jolokiaAccess }, metrics));
       return out;
     });
     // One scrape per node_exporter, for every broker on its host (a lab puts them all on one).
     const hosts = new Map<string, string[]>();
     for (const b of cluster.brokers) {
-      const url =
-        b.node_exporter_url ??
-        (cluster.node_exporter === undefined
-          ? undefined
-          : endpointUrl(b.host, cluster.node_exporter, '/metrics'));
+      const url = agentUrl(b.node_exporter_url, b.host, cluster.node_exporter, '/metrics');
       if (url !== undefined) hosts.set(url, [...(hosts.get(url) ?? []), String(b.id)]);
     }
+    const hostAccess = agentAccess(cluster.node_exporter, env);
     const hostSources = [...hosts].map(([url, brokers]) =>
-      hostSource({ cluster: cluster.name, url, brokers }),
+      hostSource({ cluster: cluster.name, url, brokers, ...hostAccess }),
     );
     const probe = cluster.probe.enabled
       ? [
@@ -171,14 +223,11 @@ export function sourcesOf(
         rules: { ...defaultLivenessRules, restartGraceMs: cluster.restart_grace },
       },
     );
+    const lag = consumerLagSource(cluster.name, session, tenants.groups, cluster.lag.exact_budget, (topic) =>
+      retention.get(topic),
+    );
     return [
-      liveness,
-      admin,
-      disk,
-      consumerLagSource(cluster.name, session, tenants.groups, cluster.lag.exact_budget, (topic) =>
-        retention.get(topic),
-      ),
-      ...probe,
+      ...[liveness, admin, disk, lag, ...probe].map((s) => withKafkaErrors(s, session.endpoint)),
       ...perBroker,
       ...hostSources,
     ];

@@ -123,3 +123,50 @@ describe('sourcesOf', () => {
     ]);
   });
 });
+
+describe('collector config: TLS, SASL and authenticated agents', () => {
+  const pem = file('ca.pem', '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
+  const secured = (cluster: string): string =>
+    good.replace('    jmx: { port: 7071 }\n', `${cluster}    jmx: { port: 7071 }\n`);
+
+  it('resolves TLS files relative to the config file and reads agent passwords from the environment', () => {
+    const text = secured(`    tls: { ca_file: ca.pem, cert_file: ca.pem, key_file: ca.pem }\n`).replace(
+      'jolokia: { port: 8778, path: /jolokia/ }',
+      'jolokia: { port: 8778, scheme: https, basic_auth: { username: lookout, password_env: AGENT_PASSWORD }, tls: { ca_file: ca.pem } }',
+    );
+    const result = loadCollectorConfig(file('tls.yaml', text), { KAFKA_PASSWORD: 'k', AGENT_PASSWORD: 'a' });
+    if (!result.ok) throw new Error(formatConfigErrors(result.errors));
+    const cluster = result.value.clusters[0];
+    expect(cluster?.tls).toEqual({
+      ca_file: pem,
+      cert_file: pem,
+      key_file: pem,
+      insecure_skip_verify: false,
+    });
+    expect(cluster?.jolokia?.tls?.ca_file).toBe(pem);
+    expect(Object.isFrozen(cluster?.tls)).toBe(true);
+  });
+
+  it('refuses half a client certificate, unreadable files, unset secrets, TLS without https and an agent with no port', () => {
+    const text = secured(
+      `    tls: { cert_file: ca.pem, ca_file: missing.pem, key_password_env: KEY_PASSWORD }\n`,
+    ).replace(
+      'jolokia: { port: 8778, path: /jolokia/ }',
+      'jolokia: { basic_auth: { username: lookout, password_env: AGENT_PASSWORD }, tls: { ca_file: ca.pem } }',
+    );
+    const path = file('tls-bad.yaml', text);
+    const result = loadCollectorConfig(path, { KAFKA_PASSWORD: 'k' });
+    if (result.ok) throw new Error('expected errors');
+    const lines = formatConfigErrors(result.errors).split('\n');
+    for (const want of [
+      ':20:71: clusters.0.tls.key_password_env: environment variable KEY_PASSWORD is not set',
+      ':20:40: clusters.0.tls.ca_file: cannot read missing.pem',
+      ':20:23: clusters.0.tls.cert_file: mutual TLS needs both cert_file and key_file',
+      ':22:63: clusters.0.jolokia.basic_auth.password_env: environment variable AGENT_PASSWORD is not set',
+      ':22:86: clusters.0.jolokia.tls: tls needs scheme: https',
+      ':22:14: clusters.0.jolokia: needs a port: broker 1 lists no jolokia_url',
+    ])
+      expect(lines).toContain(`${path}${want}`);
+    expect(lines).toHaveLength(6);
+  });
+});

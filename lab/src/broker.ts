@@ -4,6 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KafkaJars } from './jars.ts';
 import { labResources } from './paths.ts';
+import { securedListeners, securedSettings } from './security.ts';
+import type { LabSecurity } from './security.ts';
 import type { BrokerRecord } from './state.ts';
 
 /** Ports of one node, picked free before any node starts (the voters string needs the controller ports). */
@@ -13,6 +15,9 @@ export interface NodePorts {
   controllerPort: number;
   jmxPort: number;
   jolokiaPort: number;
+  /** A secured lab's SASL_SSL (SCRAM) and SSL (mutual TLS) listeners. */
+  saslPort?: number;
+  sslPort?: number;
 }
 
 /**
@@ -46,20 +51,31 @@ export function writeNodeProperties(
   ports: NodePorts,
   voters: string,
   brokers: number,
+  security?: LabSecurity,
 ): string {
   mkdirSync(join(nodeDir, 'data'), { recursive: true });
   mkdirSync(join(nodeDir, 'logs'), { recursive: true });
+  const plain = `PLAINTEXT://127.0.0.1:${ports.port}`;
+  const secured =
+    security !== undefined && ports.saslPort !== undefined && ports.sslPort !== undefined
+      ? securedListeners({ saslPort: ports.saslPort, sslPort: ports.sslPort })
+      : { listeners: [], protocols: [] };
   const props: Record<string, string> = {
     'process.roles': 'broker,controller',
     'node.id': String(ports.id),
     'controller.quorum.voters': voters,
-    listeners: `PLAINTEXT://127.0.0.1:${ports.port},CONTROLLER://127.0.0.1:${ports.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${ports.port}`,
+    listeners: [plain, `CONTROLLER://127.0.0.1:${ports.controllerPort}`, ...secured.listeners].join(','),
+    'advertised.listeners': [plain, ...secured.listeners].join(','),
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map': [
+      'CONTROLLER:PLAINTEXT',
+      'PLAINTEXT:PLAINTEXT',
+      ...secured.protocols,
+    ].join(','),
     'log.dirs': join(nodeDir, 'data'),
     ...brokerSettings(brokers),
+    ...(security === undefined ? {} : securedSettings(security)),
   };
   const path = join(nodeDir, 'server.properties');
   writeFileSync(
@@ -90,14 +106,19 @@ export async function formatNode(jars: KafkaJars, propertiesPath: string, cluste
   }
 }
 
-/** The JVM command line of one node (`heapMb` its maximum heap), with the JMX exporter and Jolokia agents on their own loopback ports. */
+/**
+ * The JVM command line of one node (`heapMb` its maximum heap), with the JMX exporter and Jolokia agents on their
+ * own loopback ports (over HTTPS with basic authentication when `agents` names their secured configs).
+ */
 export function brokerCommand(
   jars: KafkaJars,
   nodeDir: string,
   ports: NodePorts,
   propertiesPath: string,
   heapMb = 512,
+  agents?: { jmxConfig: string; jolokiaConfig: string },
 ): Omit<BrokerRecord, 'pid'> {
+  const jolokia = `host=127.0.0.1,port=${ports.jolokiaPort},discoveryEnabled=false`;
   const args = [
     '-Xms256m',
     `-Xmx${heapMb}m`,
@@ -107,8 +128,8 @@ export function brokerCommand(
     '-Djava.awt.headless=true',
     `-Dkafka.logs.dir=${join(nodeDir, 'logs')}`,
     log4jFlag(),
-    `-javaagent:${jars.jmxAgent}=127.0.0.1:${ports.jmxPort}:${join(labResources, 'jmx-exporter.yml')}`,
-    `-javaagent:${jars.jolokiaAgent}=host=127.0.0.1,port=${ports.jolokiaPort},discoveryEnabled=false`,
+    `-javaagent:${jars.jmxAgent}=127.0.0.1:${ports.jmxPort}:${agents?.jmxConfig ?? join(labResources, 'jmx-exporter.yml')}`,
+    `-javaagent:${jars.jolokiaAgent}=${agents === undefined ? jolokia : `${jolokia},config=${agents.jolokiaConfig}`}`,
     '-cp',
     jars.classpath,
     'kafka.Kafka',

@@ -4,6 +4,7 @@ import type { ProcessState } from './process.ts';
 import { removeCpuGroups } from './cgroup.ts';
 import { waitInfluxReady } from './influxd.ts';
 import { registeredBrokers, waitFor } from './readiness.ts';
+import { agentUrls } from './agents.ts';
 import { readState, writeState } from './state.ts';
 import type { BrokerRecord, LabState } from './state.ts';
 
@@ -20,6 +21,9 @@ export interface LabStatus {
     bootstrap: string;
     jmx: string;
     jolokia: string;
+    /** A secured lab's SASL_SSL (SCRAM-SHA-512) and SSL (mutual TLS) listeners. */
+    saslSsl?: string;
+    ssl?: string;
     pid: number;
     state: ProcessState;
   }[];
@@ -43,8 +47,9 @@ export function labStatus(state: LabState): LabStatus {
     brokers: state.brokers.map((b) => ({
       id: b.id,
       bootstrap: `127.0.0.1:${b.port}`,
-      jmx: `http://127.0.0.1:${b.jmxPort}/metrics`,
-      jolokia: `http://127.0.0.1:${b.jolokiaPort}/jolokia/`,
+      ...agentUrls(state, b),
+      ...(b.saslPort === undefined ? {} : { saslSsl: `127.0.0.1:${b.saslPort}` }),
+      ...(b.sslPort === undefined ? {} : { ssl: `127.0.0.1:${b.sslPort}` }),
       pid: b.pid,
       state: processState(b.pid, state.dir),
     })),

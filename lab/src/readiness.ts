@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fetchBounded } from '../../collector/src/http-body.ts';
+import type { HttpAccess } from '../../collector/src/http-body.ts';
 import { readMetadata } from '../../collector/src/kafka/metadata.ts';
 import { KafkaSession } from '../../collector/src/kafka/session.ts';
 
@@ -75,12 +77,11 @@ export async function waitForEveryPartitionInSync(bootstrap: string[], timeoutMs
   }
 }
 
-/** True when `url` answers 200. */
-export async function httpAnswers(url: string): Promise<boolean> {
+/** True when `url` answers 2xx (with `access`'s TLS and password, as the collector would ask). */
+export async function httpAnswers(url: string, access?: HttpAccess): Promise<boolean> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    await res.arrayBuffer();
-    return res.ok;
+    await fetchBounded(url, 2_000, 64 * 2 ** 20, { ...access });
+    return true;
   } catch {
     return false;
   }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LabSecurity } from './security.ts';
 
 /** How to (re)start one lab process, and where it is now. */
 export interface ProcessRecord {
@@ -16,6 +17,9 @@ export interface BrokerRecord extends ProcessRecord {
   controllerPort: number;
   jmxPort: number;
   jolokiaPort: number;
+  /** A secured lab's SASL_SSL (SCRAM) and SSL (mutual TLS) listeners. */
+  saslPort?: number;
+  sslPort?: number;
 }
 
 /** The lab's state file: everything `status`, the fault controls and `down` need. */
@@ -27,6 +31,8 @@ export interface LabState {
   settings: Record<string, string>;
   brokers: BrokerRecord[];
   influx: ProcessRecord & { url: string; port: number };
+  /** A secured lab's CA, certificates and secrets (`lab up --security`); the agents then want HTTPS and a password. */
+  security?: LabSecurity;
   /** The host's node_exporter, when Debian's prometheus-node-exporter is installed. */
   nodeExporter?: ProcessRecord & { url: string; port: number };
 }
@@ -46,7 +52,8 @@ export function readState(dir: string): LabState | undefined {
 /** Writes the state atomically (temp file + rename), so a reader never sees half a file. */
 export function writeState(state: LabState): void {
   const path = statePath(state.dir);
-  writeFileSync(`${path}.tmp`, JSON.stringify(state, null, 2));
+  // Owner-only: a secured lab keeps its passwords here.
+  writeFileSync(`${path}.tmp`, JSON.stringify(state, null, 2), { mode: 0o600 });
   renameSync(`${path}.tmp`, path);
 }
 

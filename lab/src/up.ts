@@ -10,7 +10,10 @@ import { hasNodeExporter, startNodeExporter } from './node-exporter.ts';
 import { freePorts } from './ports.ts';
 import { spawnDetached } from './process.ts';
 import { httpAnswers, registeredBrokers, waitFor } from './readiness.ts';
-import { readState, writeState } from './state.ts';
+import { grantLookout, lookoutPrincipal, prepareSecurity, securedAgentConfigs } from './security.ts';
+import type { LabSecurity } from './security.ts';
+import { agentAccessOf, agentUrls } from './agents.ts';
+import { bootstrapOf, readState, writeState } from './state.ts';
 import type { BrokerRecord, LabState } from './state.ts';
 
 /** What `lab up` starts. */
@@ -22,6 +25,11 @@ export interface LabOptions {
   readyTimeoutMs?: number;
   /** Each broker's JVM heap (default 512 MiB; the consumer-lag benchmark's 36,000 replicas need more). */
   brokerHeapMb?: number;
+  /**
+   * A secured lab: SASL_SSL (SCRAM-SHA-512) and SSL (mutual TLS) listeners beside PLAINTEXT, ACLs on with the
+   * collector's least privilege granted to `User:lookout`, the agents over HTTPS with basic authentication.
+   */
+  security?: boolean;
 }
 
 /** Waits until every broker is in the metadata and answers on its JMX exporter and Jolokia ports (and the node_exporter). */
@@ -32,13 +40,15 @@ export async function waitLabReady(state: LabState, timeoutMs: number): Promise<
     const seen = await Promise.all(state.brokers.map((b) => registeredBrokers([`127.0.0.1:${b.port}`])));
     return seen.every((ids) => ids.join(',') === want);
   });
+  const agents = agentAccessOf(state);
   await waitFor('JMX exporter, Jolokia and node_exporter endpoints', 15_000, async () => {
     const urls = state.brokers.flatMap((b) => [
-      `http://127.0.0.1:${b.jmxPort}/metrics`,
-      `http://127.0.0.1:${b.jolokiaPort}/jolokia/version`,
+      agentUrls(state, b).jmx,
+      `${agentUrls(state, b).jolokia}version`,
     ]);
-    if (state.nodeExporter !== undefined) urls.push(state.nodeExporter.url);
-    return (await Promise.all(urls.map(httpAnswers))).every(Boolean);
+    const answers = urls.map((url) => httpAnswers(url, agents));
+    if (state.nodeExporter !== undefined) answers.push(httpAnswers(state.nodeExporter.url));
+    return (await Promise.all(answers)).every(Boolean);
   });
 }
 
@@ -63,7 +73,7 @@ export async function startLab(options: LabOptions): Promise<LabState> {
 
   ensureInfluxd(say);
   const jars = await ensureKafkaJars(say);
-  const ports = await freePorts(brokers * 4 + 3);
+  const ports = await freePorts(brokers * (options.security === true ? 6 : 4) + 3);
   const take = (): number => {
     const port = ports.shift();
     if (port === undefined) throw new Error('ran out of free ports');
@@ -75,14 +85,22 @@ export async function startLab(options: LabOptions): Promise<LabState> {
     controllerPort: take(),
     jmxPort: take(),
     jolokiaPort: take(),
+    ...(options.security === true ? { saslPort: take(), sslPort: take() } : {}),
   }));
+  let security: LabSecurity | undefined;
+  let agents: { jmxConfig: string; jolokiaConfig: string } | undefined;
+  if (options.security === true) {
+    say("making a throwaway CA, the brokers' and the collector's certificates, and passwords …");
+    security = prepareSecurity(dir);
+    agents = securedAgentConfigs(dir, security);
+  }
   const voters = nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
   const clusterId = randomBytes(16).toString('base64url');
 
   say(`formatting ${brokers} KRaft node(s), cluster id ${clusterId} …`);
   const prepared = nodes.map((node) => {
     const nodeDir = join(dir, `node-${node.id}`);
-    const properties = writeNodeProperties(nodeDir, node, voters, brokers);
+    const properties = writeNodeProperties(nodeDir, node, voters, brokers, security);
     return { node, nodeDir, properties };
   });
   await Promise.all(prepared.map((p) => formatNode(jars, p.properties, clusterId)));
@@ -97,6 +115,7 @@ export async function startLab(options: LabOptions): Promise<LabState> {
     settings: brokerSettings(brokers),
     brokers: [],
     influx: { ...startInfluxd(influxDir, influxConfig), url: `http://127.0.0.1:${httpPort}`, port: httpPort },
+    ...(security === undefined ? {} : { security }),
   };
   const nodeExporterPort = take();
   if (hasNodeExporter()) state.nodeExporter = startNodeExporter(dir, nodeExporterPort);
@@ -104,7 +123,7 @@ export async function startLab(options: LabOptions): Promise<LabState> {
   try {
     say(`starting ${brokers} broker JVM(s) and influxd …`);
     state.brokers = prepared.map(({ node, nodeDir, properties }): BrokerRecord => {
-      const command = brokerCommand(jars, nodeDir, node, properties, options.brokerHeapMb);
+      const command = brokerCommand(jars, nodeDir, node, properties, options.brokerHeapMb, agents);
       return { ...command, pid: spawnDetached(command.command, command.args, command.log, nodeDir) };
     });
     writeState(state);
@@ -117,6 +136,10 @@ export async function startLab(options: LabOptions): Promise<LabState> {
     try {
       await waitInfluxReady(state.influx.url, 15_000);
       await waitLabReady(state, options.readyTimeoutMs ?? 90_000);
+      if (security !== undefined) {
+        say(`granting ${lookoutPrincipal} its SCRAM password and the collector's least privilege (ACLs) …`);
+        await grantLookout(bootstrapOf(state), security);
+      }
     } finally {
       clearInterval(ticking);
     }

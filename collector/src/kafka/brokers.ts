@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { tlsOptions } from './client.ts';
 import type { KafkaEndpoint } from './client.ts';
 import { registerCodecs } from './codecs.ts';
 
@@ -138,13 +139,7 @@ export function directPool(endpoint: KafkaEndpoint): DirectPool {
   const pools = connectionPoolBuilder({
     socketFactory: socketFactory(),
     brokers: endpoint.brokers,
-    ssl:
-      endpoint.tls === undefined
-        ? undefined
-        : {
-            rejectUnauthorized: endpoint.tls.verify,
-            ...(endpoint.tls.ca === undefined ? {} : { ca: [endpoint.tls.ca] }),
-          },
+    ssl: tlsOptions(endpoint.tls),
     sasl: endpoint.sasl,
     clientId: endpoint.clientId,
     requestTimeout,

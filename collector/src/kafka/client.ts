@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import kafkajs from 'kafkajs';
 import { registerCodecs } from './codecs.ts';
 import type { Admin, Consumer, ConsumerConfig, Kafka, Producer, SASLOptions } from 'kafkajs';
@@ -13,8 +14,21 @@ export interface KafkaEndpoint {
   /** Per-request timeout; connect timeout is a third of it. */
   requestTimeoutMs?: number;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
-  /** TLS: a CA bundle (PEM text) and whether to verify the brokers' certificates. */
-  tls?: { ca?: string; verify: boolean };
+  /**
+   * TLS: a CA bundle (PEM text), whether to verify the brokers' certificates, and for mutual TLS our client
+   * certificate and key (PEM text).
+   */
+  tls?: { ca?: string; verify: boolean; client?: { cert: string; key: string; passphrase?: string } };
+}
+
+/** kafkajs's (Node's) TLS options of an endpoint. */
+export function tlsOptions(tls: KafkaEndpoint['tls']): ConnectionOptions | undefined {
+  if (tls === undefined) return undefined;
+  return {
+    rejectUnauthorized: tls.verify,
+    ...(tls.ca === undefined ? {} : { ca: [tls.ca] }),
+    ...(tls.client === undefined ? {} : tls.client),
+  };
 }
 
 /** The only place Lookout constructs a kafkajs client: swapping the client library touches this folder only. */
@@ -27,14 +41,7 @@ export function createKafka(endpoint: KafkaEndpoint): Kafka {
     requestTimeout,
     connectionTimeout: Math.max(1_000, Math.round(requestTimeout / 3)),
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
-    ...(endpoint.tls === undefined
-      ? {}
-      : {
-          ssl: {
-            rejectUnauthorized: endpoint.tls.verify,
-            ...(endpoint.tls.ca === undefined ? {} : { ca: [endpoint.tls.ca] }),
-          },
-        }),
+    ...(endpoint.tls === undefined ? {} : { ssl: tlsOptions(endpoint.tls) }),
     ...(endpoint.sasl === undefined ? {} : { sasl: endpoint.sasl as SASLOptions }),
   });
 }

@@ -1,4 +1,5 @@
 import type { BrokerAddress, DirectBroker } from './brokers.ts';
+import { explainKafkaError, securityCause } from './errors.ts';
 import { readBroker } from './metadata.ts';
 import type { KafkaSession } from './session.ts';
 import { flexibleRequest } from './wire.ts';
@@ -6,14 +7,18 @@ import { flexibleRequest } from './wire.ts';
 /** How one broker answered a liveness request. */
 export type Answer = 'ok' | 'refused' | 'timeout';
 
+/** How one broker answered, as asked: `denied` when it answered but refused us (authentication, TLS, an ACL). */
+export type Asked = Answer | 'denied';
+
 /** One broker's answer: whether it answered, and (if it did) the brokers its metadata lists as alive. */
 export interface LivenessAnswer {
   broker: number;
-  answer: Answer;
+  answer: Asked;
   /** Alive (registered, unfenced) brokers in its metadata, with their addresses; empty unless `ok`. */
   alive: BrokerAddress[];
-  /** What went wrong, when it did not answer. */
+  /** What went wrong, when it did not answer, and the error itself. */
   error?: string;
+  reason?: unknown;
 }
 
 /** Metadata v12 for no topics: the broker list only, the cheapest request every broker answers. */
@@ -68,8 +73,13 @@ export async function askBrokers(
       const r = await Promise.race([session.onBroker(address, brokersOnly), deadline]);
       clearTimeout(timer);
       if (r.status === 'fulfilled') return { broker: address.nodeId, answer: 'ok', alive: r.value };
-      const error = r.reason instanceof Error ? r.reason.message : String(r.reason);
-      return { broker: address.nodeId, answer: answerOf(r.reason), alive: [], error };
+      const cause = securityCause(r.reason, session.endpoint);
+      const error =
+        cause === undefined
+          ? explainKafkaError(r.reason, session.endpoint)
+          : `broker ${address.host}:${address.port}: ${cause}`;
+      const answer = cause !== undefined ? 'denied' : answerOf(r.reason);
+      return { broker: address.nodeId, answer, alive: [], error, reason: r.reason };
     }),
   );
 }

@@ -1,4 +1,5 @@
 import { readMetadata } from './metadata.ts';
+import { answerError, explainKafkaError } from './errors.ts';
 import type { KafkaSession } from './session.ts';
 import { flexibleRequest } from './wire.ts';
 import type { Decoder } from './wire.ts';
@@ -20,8 +21,7 @@ export interface LogDir {
 function decodeLogDirs(broker: number, d: Decoder): LogDir[] {
   d.readInt32(); // throttle_time_ms
   const errorCode = d.readInt16();
-  if (errorCode !== 0)
-    throw new Error(`DescribeLogDirs on broker ${broker} failed with error code ${errorCode}`);
+  if (errorCode !== 0) throw answerError(`DescribeLogDirs on broker ${broker}`, errorCode);
   const dirs = d.readUVarIntArray((r): LogDir => {
     const dirError = r.readInt16();
     const path = r.readUVarIntString() ?? '';
@@ -70,7 +70,7 @@ export async function describeLogDirs(session: KafkaSession): Promise<{ dirs: Lo
   const errors: string[] = [];
   results.forEach((r, i) => {
     if (r.status === 'fulfilled') dirs.push(...r.value);
-    else errors.push(`broker ${brokers[i]?.nodeId}: ${(r.reason as Error).message}`);
+    else errors.push(`broker ${brokers[i]?.nodeId}: ${explainKafkaError(r.reason, session.endpoint)}`);
   });
   return { dirs, errors };
 }

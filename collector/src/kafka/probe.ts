@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrokerAddress } from './brokers.ts';
 import { readMetadata } from './metadata.ts';
+import { securityCause } from './errors.ts';
 import type { KafkaSession } from './session.ts';
 
 /**
@@ -63,6 +64,8 @@ export interface ProbeEvents {
   sent(broker: number, seq: number, atMs: number): void;
   acked(broker: number, seq: number, atMs: number): void;
   failed(broker: number, seq: number): void;
+  /** The cluster refused the record for security (an ACL, a password): no fault of the broker's. */
+  denied(broker: number, seq: number, error: unknown): void;
   received(broker: number, seq: number, sentMs: number, atMs: number): void;
 }
 
@@ -115,6 +118,8 @@ export function runProbe(
     );
     inFlight.set(broker, (inFlight.get(broker) ?? 1) - 1);
     if (result.status === 'fulfilled') events.acked(broker, seq, clock());
+    else if (securityCause(result.reason, session.endpoint) !== undefined)
+      events.denied(broker, seq, result.reason);
     else events.failed(broker, seq);
   };
 

@@ -1,3 +1,4 @@
+import { answerError } from './errors.ts';
 import type { DirectBroker } from './brokers.ts';
 import { encoderOf, flexibleRequest } from './wire.ts';
 import type { Decoder } from './wire.ts';
@@ -26,7 +27,7 @@ export async function readQuorumLeader(broker: DirectBroker): Promise<number> {
           .writeUVarIntBytes(),
       (d): number => {
         const error = d.readInt16();
-        if (error !== 0) throw new Error(`DescribeQuorum failed with error code ${error}`);
+        if (error !== 0) throw answerError('DescribeQuorum', error);
         let leader = -1;
         d.readUVarIntArray((t) => {
           t.readUVarIntString(); // topic_name

@@ -1,5 +1,6 @@
 import type { BrokerAddress } from './brokers.ts';
 import { partitionKey } from './lag.ts';
+import { explainKafkaError, securityCause } from './errors.ts';
 import type { KafkaSession } from './session.ts';
 
 /** A record position whose timestamp is wanted, and the broker leading its partition. */
@@ -30,7 +31,13 @@ const PARTITION_BYTES = 64 * 1024;
 export async function readRecordTimes(
   session: KafkaSession,
   wanted: readonly RecordAt[],
-): Promise<{ times: Map<string, number>; markersOnly: Set<string>; errors: string[]; fetches: number }> {
+): Promise<{
+  times: Map<string, number>;
+  markersOnly: Set<string>;
+  errors: string[];
+  notes: string[];
+  fetches: number;
+}> {
   const times = new Map<string, number>();
   const markersOnly = new Set<string>();
   const errors: string[] = [];
@@ -98,11 +105,17 @@ export async function readRecordTimes(
       }
     },
   );
+  const notes: string[] = [];
   results.forEach((r, i) => {
     if (r.status === 'rejected') {
       const leader = [...byLeader.values()][i]?.leader.nodeId;
-      errors.push(`Fetch on broker ${leader}: ${(r.reason as Error).message}`);
+      // Read on tenants' topics is beyond the least privilege: without it, lag in seconds is extrapolated.
+      if (securityCause(r.reason, session.endpoint) !== undefined)
+        notes.push(
+          `lag in seconds extrapolated on broker ${leader}: reading the record at a group's position was refused (${explainKafkaError(r.reason, session.endpoint)}); grant Read on the topics for exact`,
+        );
+      else errors.push(`Fetch on broker ${leader}: ${(r.reason as Error).message}`);
     }
   });
-  return { times, markersOnly, errors, fetches };
+  return { times, markersOnly, errors, notes, fetches };
 }

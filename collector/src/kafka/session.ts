@@ -69,6 +69,7 @@ export class KafkaSession {
       let failed = 0;
       let done = false;
       let last: unknown;
+      const causes: { broker: string; error: unknown }[] = [];
       const timers: NodeJS.Timeout[] = [];
       let next = 0;
       const launch = (): void => {
@@ -88,11 +89,16 @@ export class KafkaSession {
             return;
           }
           last = r.reason;
+          causes.push({ broker: hostPort, error: r.reason });
           failed += 1;
           if (failed === order.length) {
             done = true;
             timers.forEach(clearTimeout);
-            reject(new Error(`no bootstrap broker answered: ${(last as Error | undefined)?.message ?? ''}`));
+            const error = new Error(
+              `no bootstrap broker answered: ${(last as Error | undefined)?.message ?? ''}`,
+            );
+            // Each broker's own error, for `explainKafkaError`.
+            reject(Object.assign(error, { causes }));
           } else launch(); // a refusal moves on at once
         });
       };

@@ -2,6 +2,7 @@ import type { Sample } from '../../../model/src/sample.ts';
 import { hostFields, readHost } from '../host-metrics.ts';
 import type { HostReading } from '../host-metrics.ts';
 import { fetchBounded } from '../http-body.ts';
+import type { HttpAccess } from '../http-body.ts';
 import type { Source } from '../source.ts';
 
 /** One node_exporter endpoint and the brokers on its host (several in a lab on one machine). */
@@ -9,6 +10,8 @@ export interface HostTarget {
   cluster: string;
   url: string;
   brokers: readonly string[];
+  /** Its TLS and basic authentication (node_exporter's web config), when it wants them. */
+  access?: HttpAccess;
 }
 
 /**
@@ -24,7 +27,7 @@ export function hostSource(target: HostTarget): Source {
     target: `host ${host}`,
     kind: 'host',
     async collect(nowMs, signal) {
-      const text = await fetchBounded(target.url, 60_000, 16 * 2 ** 20, { signal });
+      const text = await fetchBounded(target.url, 60_000, 16 * 2 ** 20, { signal, ...target.access });
       const reading = readHost(text, nowMs);
       const fields = hostFields(reading, before);
       before = reading;

@@ -1,6 +1,7 @@
 import type { FieldValue, Sample } from '../../../model/src/sample.ts';
 import { defaultExpositionLimits, parseExposition } from '../exposition.ts';
 import { fetchBounded } from '../http-body.ts';
+import type { HttpAccess } from '../http-body.ts';
 import type { Source } from '../source.ts';
 import type { ExpositionError, ExpositionLimits } from '../exposition.ts';
 import { chooseMatch } from '../jmx-names.ts';
@@ -123,6 +124,8 @@ export interface JmxTextTarget extends ExpositionTarget {
   url: string;
   /** Largest body accepted. */
   maxBytes?: number;
+  /** Its TLS and basic authentication, when it wants them. */
+  access?: HttpAccess;
 }
 
 /** A source that scrapes one JMX exporter endpoint and keeps the catalog's metrics. */
@@ -137,7 +140,10 @@ export function jmxTextSource(
     broker: target.broker,
     kind: 'jmx',
     async collect(nowMs, signal) {
-      const text = await fetchBounded(target.url, 60_000, target.maxBytes ?? 64 * 2 ** 20, { signal });
+      const text = await fetchBounded(target.url, 60_000, target.maxBytes ?? 64 * 2 ** 20, {
+        signal,
+        ...target.access,
+      });
       const mapped = mapExposition(text, target, index, nowMs, limits);
       const first = mapped.errors[0];
       return {

@@ -2,6 +2,7 @@ import type { JmxMetric } from '../../../model/src/jmx.ts';
 import { parseObjectName } from '../../../model/src/mbean.ts';
 import type { FieldValue, Sample } from '../../../model/src/sample.ts';
 import { fetchBounded } from '../http-body.ts';
+import type { HttpAccess } from '../http-body.ts';
 import type { Source } from '../source.ts';
 
 /** A Jolokia agent of one broker. */
@@ -10,6 +11,8 @@ export interface JolokiaTarget {
   broker: string;
   /** The agent's base URL, e.g. `http://host:8778/jolokia/`. */
   url: string;
+  /** Its TLS and basic authentication, when it wants them. */
+  access?: HttpAccess;
 }
 
 interface ReadRequest {
@@ -107,6 +110,7 @@ export function jolokiaSource(target: JolokiaTarget, metrics: readonly JmxMetric
         body,
         headers: { 'content-type': 'application/json' },
         signal,
+        ...target.access,
       });
       const answers = JSON.parse(text.toString('utf8')) as unknown;
       if (!Array.isArray(answers))

@@ -74,21 +74,30 @@ export function livenessSource(
     close: () => session.close(),
     async collect(nowMs) {
       let answers = await askBrokers(session, [...known.values()], options.timeoutMs);
+      let fromBootstrap: LivenessAnswer[] = [];
       if (!answers.some((a) => a.answer === 'ok')) {
         // Nobody known answered (the first poll, or every known broker gone): learn the cluster from the
         // bootstrap list, then ask the brokers it names.
-        learn(await askBrokers(session, bootstrap, options.timeoutMs));
+        fromBootstrap = await askBrokers(session, bootstrap, options.timeoutMs);
+        learn(fromBootstrap);
         const fresh = [...known.values()].filter((b) => !answers.some((a) => a.broker === b.nodeId));
         answers = [...answers, ...(await askBrokers(session, fresh, options.timeoutMs))];
       }
       learn(answers);
+      // Refused by security on every broker (a wrong password, a certificate, an ACL): the brokers are there but
+      // cannot be seen; the scrape fails with why, and no broker is called down.
+      const denied = [...answers, ...fromBootstrap].find((a) => a.answer === 'denied');
+      if (denied !== undefined && !answers.some((a) => a.answer === 'ok'))
+        throw new Error(denied.error ?? 'refused by the cluster', { cause: denied.reason });
       const ids = [...new Set([...expected, ...known.keys(), ...answers.map((a) => a.broker)])]
         .filter((id) => id >= 0)
         .sort((a, b) => a - b);
       const observations = ids.map((id): BrokerObservation => {
         const a = answers.find((x) => x.broker === id);
         // An expected broker whose address was never learnt is not listening anywhere Lookout knows of.
-        return { broker: id, answer: a?.answer ?? 'refused', registered: registeredBy(id, answers) };
+        // A broker that refused us answered: its process is up, whatever else is wrong.
+        const answer = a?.answer === 'denied' ? 'ok' : (a?.answer ?? 'refused');
+        return { broker: id, answer, registered: registeredBy(id, answers) };
       });
       const statuses = tracker.observe(nowMs, observations);
       const failed = answers.filter((a) => a.answer !== 'ok');

@@ -110,6 +110,12 @@ export class ProbeLedger {
     b.pending.delete(seq);
   }
 
+  /** Record `seq` was refused for a reason not the broker's (an ACL): as if never sent. */
+  withdrawn(broker: number, seq: number): void {
+    const b = this.book(broker);
+    if (b.pending.delete(seq)) b.sent -= 1;
+  }
+
   /** Record `seq`, sent at `sentMs`, was read back at `atMs`. */
   received(broker: number, seq: number, sentMs: number, atMs: number): void {
     const b = this.book(broker);

@@ -1,6 +1,7 @@
 import type { Sample } from '../../../model/src/sample.ts';
 import { ensureProbeTopic, runProbe } from '../kafka/probe.ts';
-import type { ProbeAssignment } from '../kafka/probe.ts';
+import type { ProbeAssignment, ProbeEvents } from '../kafka/probe.ts';
+import { explainKafkaError } from '../kafka/errors.ts';
 import type { KafkaSession } from '../kafka/session.ts';
 import { ProbeLedger } from './probe-ledger.ts';
 import type { ProbeWindow } from './probe-ledger.ts';
@@ -61,6 +62,18 @@ export function probeSource(
   let loop: { stop(): Promise<void> } | undefined;
   let reconciling: Promise<void> | undefined;
   let reconcileError: string | undefined;
+  let reconcileCause: unknown;
+  let denied: unknown;
+  const events: ProbeEvents = {
+    sent: (broker, seq, atMs) => ledger.sent(broker, seq, atMs),
+    acked: (broker, seq, atMs) => ledger.acked(broker, seq, atMs),
+    failed: (broker, seq) => ledger.failed(broker, seq),
+    received: (broker, seq, sentMs, atMs) => ledger.received(broker, seq, sentMs, atMs),
+    denied: (broker, seq, error) => {
+      ledger.withdrawn(broker, seq);
+      denied = error;
+    },
+  };
   // Following brokers that come and go runs beside the probe: a slow admin request never holds a report back.
   const reconcile = (): Promise<void> =>
     (reconciling ??= ensureProbeTopic(session, settings.topic)
@@ -69,7 +82,8 @@ export function probeSource(
         reconcileError = undefined;
       })
       .catch((error: unknown) => {
-        reconcileError = `probe topic ${settings.topic}: ${(error as Error).message}`;
+        reconcileError = `probe topic ${settings.topic}: ${explainKafkaError(error, session.endpoint)}`;
+        reconcileCause = error;
       })
       .finally(() => {
         reconciling = undefined;
@@ -81,12 +95,21 @@ export function probeSource(
     async collect(nowMs) {
       if (loop === undefined) {
         await reconcile();
-        if (assignment.size === 0) throw new Error(reconcileError ?? 'no broker to probe');
-        loop = runProbe(session, settings.topic, () => assignment, ledger, clock, settings.interval);
+        if (assignment.size === 0)
+          throw new Error(reconcileError ?? 'no broker to probe', { cause: reconcileCause });
+        loop = runProbe(session, settings.topic, () => assignment, events, clock, settings.interval);
       } else {
         void reconcile();
       }
       const windows = ledger.drain(nowMs);
+      if (denied !== undefined) {
+        // Refused for security: the brokers are not at fault, so nothing of this window counts against them.
+        const error = denied;
+        denied = undefined;
+        throw new Error(`probe topic ${settings.topic}: ${explainKafkaError(error, session.endpoint)}`, {
+          cause: error,
+        });
+      }
       return {
         samples: probeSamples(cluster, windows, nowMs),
         exposed: assignment.size,

@@ -309,6 +309,7 @@ export function consumerLagSource(
       const read = await reading;
       snap.rpcs.fetch += read?.fetches ?? 0;
       snap.errors.push(...(read?.errors ?? []));
+      snap.notes.push(...(read?.notes ?? []));
       recordTimes.update(read?.times ?? new Map<string, number>(), new Set(positions.map((p) => p.key)));
       for (const p of toRead) know(p, read?.markersOnly.has(p.key) === true ? 'end' : read?.times.get(p.key));
       const first = snap.errors[0];
