@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { envChecker, envName, influxConnectionFields } from '../../model/src/config-fields.ts';
@@ -170,19 +171,25 @@ export function loadAlerterSetup(file: string, env: NodeJS.ProcessEnv): ConfigRe
       ...at(['evaluation', 'interval']),
       message: `evaluation.interval: ${cronIntervalMessage}`,
     });
-  const loaded = loadRules(config.rules);
+  // A path that names nothing is an error of this file, at its line; what exists is read and checked.
+  const missing = (path: string, where: (string | number)[], written: string): boolean => {
+    if (existsSync(path)) return false;
+    errors.push({ ...at(where), message: `${where.join('.')}: nothing at ${written} (${path})` });
+    return true;
+  };
+  const rulePaths = config.rules.filter((r, i) => !missing(r, ['rules', i], parsed.value.rules[i] ?? r));
+  const loaded = loadRules(rulePaths);
   errors.push(...loaded.errors);
+  // What the rules name is known only when every rule file was read.
+  const allRules = loaded.errors.length === 0 && rulePaths.length === config.rules.length;
   const names = new Set(loaded.rules.map((r) => r.alert));
   for (const name of Object.keys(config.overrides))
-    if (loaded.errors.length === 0 && !names.has(name)) {
+    if (allRules && !names.has(name)) {
       errors.push({ ...at(['overrides', name]), message: `overrides.${name}: no rule is named ${name}` });
     }
   let tenants: TenantsCatalog | undefined;
-  if (config.tenants !== undefined) {
-    const t = loadTenantsFile(
-      config.tenants,
-      loaded.errors.length === 0 ? tenantThresholdNames(loaded.rules) : undefined,
-    );
+  if (config.tenants !== undefined && !missing(config.tenants, ['tenants'], parsed.value.tenants ?? '')) {
+    const t = loadTenantsFile(config.tenants, allRules ? tenantThresholdNames(loaded.rules) : undefined);
     if (t.ok) tenants = t.value;
     else errors.push(...t.errors);
   }

@@ -90,6 +90,11 @@ class WireDecoder implements Decoder {
   readUVarIntArray<T>(read: (d: Decoder) => T): T[] | null {
     const length = this.readUVarInt();
     if (length === 0) return null;
+    // Every element takes a byte at least: a count beyond the bytes left is a broken or hostile answer.
+    if (length - 1 > this.buffer.length - this.offset)
+      throw new RangeError(
+        `array of ${length - 1} elements in the ${this.buffer.length - this.offset} bytes left`,
+      );
     const out = new Array<T>(length - 1);
     for (let i = 0; i < length - 1; i++) out[i] = read(this);
     return out;

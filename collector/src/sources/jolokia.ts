@@ -71,19 +71,29 @@ export function mapJolokia(
   let errorCount = 0;
   let firstError: string | undefined;
   metrics.forEach((metric, i) => {
-    const answer = answers[i];
+    // An entry is whatever the agent sent: anything but an object with status 200 failed.
+    const entry: unknown = answers[i];
+    const answer = entry !== null && typeof entry === 'object' ? (entry as ReadResponse) : undefined;
     // A pattern that matches nothing (no topic has traffic yet) is an empty answer, not a failure.
     if (answer?.status === 404 && metric.mbean.includes('*')) return;
     if (answer === undefined || answer.status !== 200) {
       errorCount += 1;
-      firstError ??= `${metric.mbean} ${metric.attribute}: ${answer?.error ?? 'no answer'}`;
+      const why = typeof answer?.error === 'string' ? answer.error.slice(0, 200) : 'no answer';
+      firstError ??= `${metric.mbean} ${metric.attribute}: ${why}`;
       return;
     }
     const wildcards = parseObjectName(metric.mbean).properties.filter(([, v]) => v === '*');
     for (const [bean, value] of valuesOf(metric, answer.value)) {
       if (!Number.isFinite(value)) continue;
       const tags: Record<string, string> = { cluster: target.cluster, broker: target.broker };
-      const props = new Map(parseObjectName(bean).properties);
+      let props: Map<string, string>;
+      try {
+        props = new Map(parseObjectName(bean).properties);
+      } catch {
+        errorCount += 1;
+        firstError ??= `${metric.mbean} ${metric.attribute}: an answer for '${bean.slice(0, 100)}', not an MBean name`;
+        continue;
+      }
       for (const [k] of wildcards) tags[metric.wildcardTags?.[k] ?? k.toLowerCase()] = props.get(k) ?? '';
       tags.source = 'jolokia';
       const key = `${metric.measurement}\u0000${Object.values(tags).join('\u0000')}`;
@@ -112,7 +122,12 @@ export function jolokiaSource(target: JolokiaTarget, metrics: readonly JmxMetric
         signal,
         ...target.access,
       });
-      const answers = JSON.parse(text.toString('utf8')) as unknown;
+      let answers: unknown;
+      try {
+        answers = JSON.parse(text.toString('utf8'));
+      } catch (error) {
+        throw new Error(`Jolokia's answer is not JSON (${(error as Error).message})`);
+      }
       if (!Array.isArray(answers))
         throw new Error('Jolokia answered with something other than a bulk response');
       const mapped = mapJolokia(metrics, answers as ReadResponse[], target, nowMs);
