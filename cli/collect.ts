@@ -91,5 +91,44 @@ export function collectCommand(): Command {
       const brokers = loaded.value.clusters.reduce((n, c) => n + c.brokers.length, 0);
       console.log(`${file}: valid (${loaded.value.clusters.length} cluster(s), ${brokers} broker(s))`);
     });
+  collect
+    .command('status')
+    .description("a running collector's health and, in a fleet, the units it holds and the group generation")
+    .option('--url <url>', "the collector's listen address", 'http://127.0.0.1:9309')
+    .option('--json', 'print its /healthz answer as JSON')
+    .action(async (opts: { url: string; json?: boolean }) => {
+      const url = new URL('/healthz', opts.url);
+      let answer: Response;
+      try {
+        answer = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      } catch (error) {
+        throw new Error(`no collector answers at ${url.origin}: ${(error as Error).message}`);
+      }
+      const health = (await answer.json()) as {
+        healthy: boolean;
+        lastCompleteMs?: number;
+        spool: { points: number };
+        fleet?: { group: string; member: string; generation?: number; units: string[]; total: number };
+      };
+      if (opts.json === true) {
+        console.log(JSON.stringify(health, null, 2));
+        return;
+      }
+      const last =
+        health.lastCompleteMs === undefined ? 'no cycle yet' : new Date(health.lastCompleteMs).toISOString();
+      console.log(
+        `${url.origin}: ${health.healthy ? 'healthy' : 'unhealthy'}, last complete cycle ${last}, ${health.spool.points} point(s) spooled`,
+      );
+      const fleet = health.fleet;
+      if (fleet === undefined) console.log('not in a fleet: it collects every unit of its config');
+      else {
+        const generation = fleet.generation === undefined ? 'none yet' : String(fleet.generation);
+        console.log(
+          `fleet ${fleet.group}, member ${fleet.member}, generation ${generation}: ${fleet.units.length} of ${fleet.total} units`,
+        );
+        for (const unit of fleet.units) console.log(`  ${unit}`);
+      }
+      if (!health.healthy) process.exitCode = 1;
+    });
   return collect;
 }

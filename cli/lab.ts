@@ -5,6 +5,7 @@ import { controlBroker, controlInflux, labStatus, requireState, stopLab } from '
 import type { BrokerAction, LabStatus } from '../lab/src/control.ts';
 import { throttleBrokerCpu } from '../lab/src/cgroup.ts';
 import { residentBytes } from '../lab/src/process.ts';
+import { singleClusterName } from '../lab/src/state.ts';
 import { startLab } from '../lab/src/up.ts';
 
 const say = (line: string): void => console.error(line);
@@ -16,17 +17,26 @@ function wholeNumber(value: string): number {
 }
 
 function printStatus(status: LabStatus): void {
-  console.log(`lab ${status.dir} (cluster ${status.clusterId})`);
+  const ids = status.clusterIds ?? { [singleClusterName]: status.clusterId };
+  const named = status.clusterIds !== undefined;
+  const clusters = Object.entries(ids).map(([n, id]) => `cluster ${named ? `${n} ` : ''}${id}`);
+  console.log(`lab ${status.dir} (${clusters.join(', ')})`);
   for (const b of status.brokers) {
     const rss = b.state === 'gone' ? '' : `  rss ${(residentBytes(b.pid) / 2 ** 20).toFixed(0)} MiB`;
+    const which = b.cluster === undefined ? '' : `${b.cluster}/`;
     console.log(
-      `  broker ${b.id}  ${b.state.padEnd(7)} pid ${b.pid}  bootstrap ${b.bootstrap}  jmx ${b.jmx}  jolokia ${b.jolokia}${rss}`,
+      `  broker ${which}${b.id}  ${b.state.padEnd(7)} pid ${b.pid}  bootstrap ${b.bootstrap}  jmx ${b.jmx}  jolokia ${b.jolokia}${rss}`,
     );
   }
   console.log(`  influxdb  ${status.influx.state.padEnd(7)} pid ${status.influx.pid}  ${status.influx.url}`);
   const ne = status.nodeExporter;
   if (ne !== undefined) console.log(`  node_exporter ${ne.state.padEnd(7)} pid ${ne.pid}  ${ne.url}`);
-  console.log(`  bootstrap servers: ${status.brokers.map((b) => b.bootstrap).join(',')}`);
+  for (const name of Object.keys(ids)) {
+    const servers = status.brokers
+      .filter((b) => (b.cluster ?? singleClusterName) === name)
+      .map((b) => b.bootstrap);
+    console.log(`  bootstrap servers${named ? ` of ${name}` : ''}: ${servers.join(',')}`);
+  }
   if (status.brokers.some((b) => b.saslSsl !== undefined)) {
     console.log(`  SASL_SSL (SCRAM-SHA-512): ${status.brokers.map((b) => b.saslSsl).join(',')}`);
     console.log(`  SSL (mutual TLS):         ${status.brokers.map((b) => b.ssl).join(',')}`);
@@ -62,18 +72,25 @@ export function labCommand(): Command {
   lab
     .command('up')
     .description('start the cluster (combined broker+controller nodes) and influxd; print the endpoints')
-    .option('--brokers <n>', 'number of brokers', wholeNumber, 3)
+    .option('--brokers <n>', 'number of brokers (in each cluster)', wholeNumber, 3)
+    .option(
+      '--clusters <n>',
+      'independent clusters: 1 (named lab), or 2 or 3 (named a, b, c)',
+      wholeNumber,
+      1,
+    )
     .option(
       '--security',
       'also SASL_SSL (SCRAM-SHA-512) and SSL (mutual TLS) listeners from a throwaway CA, ACLs on with the ' +
         "collector's least privilege for User:lookout, the JMX exporter and Jolokia over HTTPS with a password",
     )
     .option('--json', 'print the status as JSON')
-    .action(async (opts: { brokers: number; json?: boolean; security?: boolean }) => {
+    .action(async (opts: { brokers: number; clusters: number; json?: boolean; security?: boolean }) => {
       const started = Date.now();
       const state = await startLab({
         dir: dir(),
         brokers: opts.brokers,
+        clusters: opts.clusters,
         say,
         security: opts.security === true,
       });
@@ -106,9 +123,11 @@ export function labCommand(): Command {
       .command(name)
       .description(about)
       .argument('<n>', 'broker id', wholeNumber)
-      .action(async (id: number) => {
-        const broker = await controlBroker(dir(), id, action);
-        say(`broker ${id}: ${action} done (pid ${broker.pid})`);
+      .option('--cluster <name>', 'its cluster, in a lab of several (a, b, …)')
+      .action(async (id: number, opts: { cluster?: string }) => {
+        const broker = await controlBroker(dir(), id, action, opts.cluster);
+        const which = opts.cluster === undefined ? '' : `${opts.cluster}/`;
+        say(`broker ${which}${id}: ${action} done (pid ${broker.pid})`);
       });
   }
   lab
@@ -116,8 +135,9 @@ export function labCommand(): Command {
     .description("cap broker N's JVM at a share of one CPU (cgroup v1 cpu quota): alive, in the ISR, slow")
     .argument('<n>', 'broker id', wholeNumber)
     .option('--cpu <cores>', 'CPU share it keeps, in cores (0.1: a tenth of one core)', Number, 0.1)
-    .action((id: number, opts: { cpu: number }) => {
-      const pid = throttleBrokerCpu(dir(), id, opts.cpu);
+    .option('--cluster <name>', 'its cluster, in a lab of several (a, b, …)')
+    .action((id: number, opts: { cpu: number; cluster?: string }) => {
+      const pid = throttleBrokerCpu(dir(), id, opts.cpu, opts.cluster);
       say(
         `broker ${id}: capped at ${opts.cpu} of a CPU (pid ${pid}); undo with 'lookout lab unslow-broker ${id}'`,
       );
@@ -126,8 +146,9 @@ export function labCommand(): Command {
     .command('unslow-broker')
     .description("give broker N its CPU back (out of the cgroup 'slow-broker' put it in)")
     .argument('<n>', 'broker id', wholeNumber)
-    .action((id: number) => {
-      const pid = throttleBrokerCpu(dir(), id, undefined);
+    .option('--cluster <name>', 'its cluster, in a lab of several (a, b, …)')
+    .action((id: number, opts: { cluster?: string }) => {
+      const pid = throttleBrokerCpu(dir(), id, undefined, opts.cluster);
       say(`broker ${id}: CPU cap removed (pid ${pid})`);
     });
   for (const action of ['stop', 'start'] as const) {

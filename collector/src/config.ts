@@ -32,6 +32,29 @@ const endpoint = z
   })
   .strict();
 
+/** How to reach a Kafka cluster: its bootstrap list, SASL and TLS (`cert_file` and `key_file` for mutual TLS). */
+const kafkaAccess = {
+  bootstrap: z.array(hostPort).min(1),
+  client_id: z.string().default('lookout-collector'),
+  sasl: z
+    .object({
+      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+      username: z.string().min(1),
+      password_env: envName,
+    })
+    .strict()
+    .optional(),
+  tls: z
+    .object({
+      ...tlsTrust,
+      cert_file: z.string().min(1).optional(),
+      key_file: z.string().min(1).optional(),
+      key_password_env: envName.optional(),
+    })
+    .strict()
+    .optional(),
+};
+
 const broker = z
   .object({
     id: z.number().int().min(0),
@@ -45,26 +68,7 @@ const broker = z
 const cluster = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
-    bootstrap: z.array(hostPort).min(1),
-    client_id: z.string().default('lookout-collector'),
-    sasl: z
-      .object({
-        mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
-        username: z.string().min(1),
-        password_env: envName,
-      })
-      .strict()
-      .optional(),
-    /** TLS to the brokers (SSL or SASL_SSL listeners); `cert_file` and `key_file` for mutual TLS. */
-    tls: z
-      .object({
-        ...tlsTrust,
-        cert_file: z.string().min(1).optional(),
-        key_file: z.string().min(1).optional(),
-        key_password_env: envName.optional(),
-      })
-      .strict()
-      .optional(),
+    ...kafkaAccess,
     brokers: z.array(broker).min(1),
     jmx: endpoint.optional(),
     /** JMX exporter metric names to keep beyond the catalog (as `jmx_extra`): exact, or a prefix ending in `*`. */
@@ -146,6 +150,30 @@ export const collectorConfigSchema = z
     /** The tenants catalog (YAML): the `tenant` tag of consumer-group series. */
     tenants: z.string().min(1).optional(),
     clusters: z.array(cluster).min(1),
+    /**
+     * A collector fleet: every collector with this config joins `group` on this Kafka cluster (one of the monitored
+     * ones or its own), and the work units (each cluster's Kafka sources, each broker's agents, each host) are
+     * shared out through the group as the partitions of `topic`, one unit each.
+     */
+    coordination: z
+      .object({
+        ...kafkaAccess,
+        client_id: z.string().default('lookout-fleet'),
+        group: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,200}$/, 'a consumer group name')
+          .default('lookout-collectors'),
+        topic: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name')
+          .default('__lookout_fleet'),
+        /** A member not heard from within this is out, and its units go to the others (Kafka's 6 s to 5 min). */
+        session_timeout: duration.default(10_000),
+        /** This collector's name in the fleet (default: host name and pid). */
+        member: z.string().min(1).max(100).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -181,6 +209,17 @@ const crossChecks =
     const problems: { path: (string | number)[]; message: string }[] = [];
     const needEnv = envChecker(env, problems);
     needEnv(config.influx.password_env, ['influx', 'password_env']);
+    const fleet = config.coordination;
+    if (fleet !== undefined) {
+      needEnv(fleet.sasl?.password_env, ['coordination', 'sasl', 'password_env']);
+      needEnv(fleet.tls?.key_password_env, ['coordination', 'tls', 'key_password_env']);
+      problems.push(...tlsFileProblems(fleet.tls, ['coordination', 'tls'], baseDir));
+      if (fleet.session_timeout < 6_000 || fleet.session_timeout > 300_000)
+        problems.push({
+          path: ['coordination', 'session_timeout'],
+          message: "must be within Kafka's group session bounds, 6s to 5m",
+        });
+    }
     config.clusters.forEach((c, i) => {
       const at = ['clusters', i];
       needEnv(c.sasl?.password_env, [...at, 'sasl', 'password_env']);
@@ -258,6 +297,22 @@ export function loadCollectorConfig(file: string, env: NodeJS.ProcessEnv): Confi
   const at = (path: string | undefined): string | undefined =>
     path === undefined ? undefined : resolve(baseDir, path);
   const value = result.value;
+  const withKafkaTls = <T extends { tls?: { ca_file?: string; cert_file?: string; key_file?: string } }>(
+    section: T,
+  ): T =>
+    section.tls === undefined
+      ? section
+      : {
+          ...section,
+          tls: {
+            ...section.tls,
+            ...definedOnly({
+              ca_file: at(section.tls.ca_file),
+              cert_file: at(section.tls.cert_file),
+              key_file: at(section.tls.key_file),
+            }),
+          },
+        };
   const withTls = <T extends { tls?: { ca_file?: string } } | undefined>(section: T): T =>
     section?.tls === undefined
       ? section
@@ -267,20 +322,9 @@ export function loadCollectorConfig(file: string, env: NodeJS.ProcessEnv): Confi
     value: deepFreeze({
       ...value,
       ...definedOnly({ tenants: at(value.tenants) }),
+      ...(value.coordination === undefined ? {} : { coordination: withKafkaTls(value.coordination) }),
       clusters: value.clusters.map((c) => ({
-        ...c,
-        ...(c.tls === undefined
-          ? {}
-          : {
-              tls: {
-                ...c.tls,
-                ...definedOnly({
-                  ca_file: at(c.tls.ca_file),
-                  cert_file: at(c.tls.cert_file),
-                  key_file: at(c.tls.key_file),
-                }),
-              },
-            }),
+        ...withKafkaTls(c),
         ...definedOnly({
           jmx: withTls(c.jmx),
           jolokia: withTls(c.jolokia),

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import type { FleetState } from './fleet.ts';
 import type { SpoolState } from './sink/spool.ts';
 
 /** What /healthz reports. */
@@ -8,6 +9,8 @@ export interface Health {
   healthy: boolean;
   lastCompleteMs?: number;
   spool: SpoolState;
+  /** Fleet mode: what this member holds. */
+  fleet?: FleetState;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { CycleSummary } from './cycle.ts';
 import { serveHealth } from './http.ts';
 import { buildNameIndex } from './jmx-names.ts';
 import { createSelfMetrics } from './self-metrics.ts';
+import { joinFleet } from './fleet-member.ts';
 import { startCollector } from './service.ts';
 import { durableWriter } from './sink/durable.ts';
 import { applyRetention, connectInflux, writeLineProtocol } from './sink/influx.ts';
@@ -99,6 +100,7 @@ export async function runCollector(
   const metrics = createSelfMetrics();
   const clock = (): number => Date.now();
   const { interval, timeout } = config.schedule;
+  const fleet = await joinFleet(config, env, sources, metrics, log);
   const running = startCollector({
     sources,
     write,
@@ -108,13 +110,17 @@ export async function runCollector(
     intervalMs: interval,
     timeoutMs: timeout,
     clock,
+    ...(fleet === undefined ? {} : { fleet }),
   });
   const server = await serveHealth(config.listen, metrics.registry, () => {
     const last = running.lastCompleteMs();
     const healthy = last !== undefined && clock() - last < 3 * interval;
-    return last === undefined
-      ? { healthy, spool: spool.state() }
-      : { healthy, lastCompleteMs: last, spool: spool.state() };
+    return {
+      healthy,
+      ...(last === undefined ? {} : { lastCompleteMs: last }),
+      spool: spool.state(),
+      ...(fleet === undefined ? {} : { fleet: fleet.state() }),
+    };
   });
   const address = server.address();
   const listen =
@@ -122,6 +128,10 @@ export async function runCollector(
   log.info({ targets: sources.length, interval, listen }, 'collector running: /metrics and /healthz');
   onListening(listen);
   await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
+  // Leaving first hands this member's units to the others at once, not after the session timeout.
+  await fleet
+    ?.leave()
+    .catch((error: unknown) => log.warn({ error: (error as Error).message }, 'leaving the fleet'));
   await running.stop();
   await targets.close();
   await new Promise<void>((done) => server.close(() => done()));

@@ -11,6 +11,10 @@ export interface SelfMetrics {
   writeErrors: Counter;
   skipped: Counter;
   spoolPoints: Gauge;
+  /** Fleet mode: the units this member holds, the group generation, and scrapes dropped as no longer ours. */
+  fleetUnits: Gauge;
+  fleetGeneration: Gauge;
+  fenced: Counter;
 }
 
 /** A fresh registry with the collector's metrics. */
@@ -60,6 +64,24 @@ export function createSelfMetrics(): SelfMetrics {
     spoolPoints: new Gauge({
       name: 'lookout_collector_spool_points',
       help: 'Points waiting in the spool.',
+      registers: [registry],
+    }),
+    fleetUnits: new Gauge({
+      name: 'lookout_collector_fleet_unit',
+      help: 'Fleet mode: 1 for each work unit this collector holds now (none while the group rebalances).',
+      labelNames: ['group', 'member', 'unit'],
+      registers: [registry],
+    }),
+    fleetGeneration: new Gauge({
+      name: 'lookout_collector_fleet_generation',
+      help: 'Fleet mode: the consumer-group generation of the assignment held (-1: none held).',
+      labelNames: ['group', 'member'],
+      registers: [registry],
+    }),
+    fenced: new Counter({
+      name: 'lookout_collector_fenced_scrapes_total',
+      help: 'Fleet mode: scrapes whose unit was taken away while they ran, dropped unwritten.',
+      labelNames: labels,
       registers: [registry],
     }),
   };

@@ -18,6 +18,11 @@ export interface CollectorService {
   intervalMs: number;
   timeoutMs: number;
   clock: () => number;
+  /**
+   * Fleet mode: whether this member holds a source's unit now (every source otherwise), and its name, written
+   * in each scrape record's `collector` field.
+   */
+  fleet?: { owns(source: Source): boolean; member: string };
 }
 
 /** The running collector. */
@@ -38,14 +43,27 @@ export function startCollector(service: CollectorService): RunningCollector {
   let lastComplete: number | undefined;
   const running = new Set<Promise<void>>();
 
+  const fleet = service.fleet;
   const scrape = async (source: Source, nowMs: number): Promise<void> => {
     const samples = await runSource(source, nowMs, source.timeoutMs ?? service.timeoutMs, service.clock);
-    const scrapeFields = samples.find((s) => s.measurement === 'scrape')?.fields ?? {};
     const labels = { cluster: source.cluster, target: source.target, source: source.kind };
+    if (fleet !== undefined && !fleet.owns(source)) {
+      // Its unit went to another member while it ran: that member collects it now; nothing is written twice.
+      metrics.fenced.inc(labels);
+      return;
+    }
+    const stamped =
+      fleet === undefined
+        ? samples
+        : samples.map((s) =>
+            s.measurement === 'scrape' ? { ...s, fields: { ...s.fields, collector: fleet.member } } : s,
+          );
+    const scrapeFields = stamped.find((s) => s.measurement === 'scrape')?.fields ?? {};
+    log.debug({ ...labels, at: nowMs, up: scrapeFields.up }, 'scraped');
     metrics.up.set(labels, Number(scrapeFields.up ?? 0));
     metrics.duration.set(labels, Number(scrapeFields.duration_ms ?? 0) / 1_000);
     if (scrapeFields.up !== 1) log.warn({ ...labels, error: scrapeFields.error }, 'target down');
-    const result = await writeBatches(samples, service.write);
+    const result = await writeBatches(stamped, service.write);
     metrics.written.inc(result.written);
     metrics.spooled.inc(result.spooled);
     metrics.writeErrors.inc(result.errors.length);
@@ -58,6 +76,7 @@ export function startCollector(service: CollectorService): RunningCollector {
     if (main) metrics.cycles.inc();
     const started: Promise<void>[] = [];
     for (const source of group) {
+      if (fleet !== undefined && !fleet.owns(source)) continue;
       if (busy.has(source)) {
         metrics.skipped.inc({ cluster: source.cluster, target: source.target, source: source.kind });
         log.warn({ target: source.target }, 'previous scrape still running: skipped');

@@ -57,7 +57,10 @@ function keepOf(cluster: Cluster): { keep?: (name: string) => boolean } {
 }
 
 /** The admin-API endpoint of a cluster, with its secret from `env` (checked present at load). */
-export function kafkaEndpoint(cluster: Cluster, env: NodeJS.ProcessEnv): KafkaEndpoint {
+export function kafkaEndpoint(
+  cluster: Pick<Cluster, 'bootstrap' | 'client_id' | 'sasl' | 'tls'>,
+  env: NodeJS.ProcessEnv,
+): KafkaEndpoint {
   const endpoint: KafkaEndpoint = { brokers: [...cluster.bootstrap], clientId: cluster.client_id };
   if (cluster.sasl !== undefined) {
     const { mechanism, username, password_env } = cluster.sasl;

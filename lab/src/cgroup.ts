@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { processState } from './process.ts';
-import { readState } from './state.ts';
+import { labBroker, readState } from './state.ts';
 import type { LabState } from './state.ts';
 
 /** Where cgroup v1's cpu controller is mounted (lab-notes: cpu, blkio, memory, freezer are). */
@@ -9,8 +9,9 @@ const cpuRoot = '/sys/fs/cgroup/cpu';
 const period = 100_000;
 
 /** The cgroup a lab broker is slowed in: one per lab and broker, so two labs never share one. */
-function groupOf(dir: string, id: number): string {
-  return join(cpuRoot, `lookout-${basename(dir)}-broker-${id}`);
+function groupOf(dir: string, broker: { id: number; cluster?: string }): string {
+  const cluster = broker.cluster === undefined ? '' : `${broker.cluster}-`;
+  return join(cpuRoot, `lookout-${basename(dir)}-broker-${cluster}${broker.id}`);
 }
 
 /**
@@ -18,15 +19,19 @@ function groupOf(dir: string, id: number): string {
  * in the ISR, answering, a fraction of its throughput (the slow-broker case). `cores` undefined releases it
  * (back to the root group, the group removed). Needs root and cgroup v1's cpu controller.
  */
-export function throttleBrokerCpu(dir: string, id: number, cores: number | undefined): number {
+export function throttleBrokerCpu(
+  dir: string,
+  id: number,
+  cores: number | undefined,
+  cluster?: string,
+): number {
   const state = readState(dir);
   if (state === undefined) throw new Error(`no lab in ${dir}: start one with 'lookout lab up'`);
-  const broker = state.brokers.find((b) => b.id === id);
-  if (broker === undefined) throw new Error(`no broker ${id} in this lab`);
+  const broker = labBroker(state, id, cluster);
   if (processState(broker.pid, dir) === 'gone') throw new Error(`broker ${id} is not running`);
   if (!existsSync(join(cpuRoot, 'cgroup.procs')))
     throw new Error(`no cgroup v1 cpu controller at ${cpuRoot}: the lab cannot slow a broker here`);
-  const group = groupOf(dir, id);
+  const group = groupOf(dir, broker);
   if (cores === undefined) {
     if (!existsSync(group)) return broker.pid;
     for (const pid of readFileSync(join(group, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean))
@@ -46,7 +51,7 @@ export function throttleBrokerCpu(dir: string, id: number, cores: number | undef
 /** Removes the cpu groups of a lab whose brokers have exited (`lab down`). */
 export function removeCpuGroups(state: LabState): void {
   for (const b of state.brokers) {
-    const group = groupOf(state.dir, b.id);
+    const group = groupOf(state.dir, b);
     if (existsSync(group)) rmdirSync(group);
   }
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { CollectorConfig } from '../../collector/src/config.ts';
 import { agentUrls } from './agents.ts';
+import { labClusters } from './state.ts';
 import type { LabState } from './state.ts';
 
 /** The environment variables a secured lab's collector config names: its SCRAM and agents' passwords. */
@@ -57,25 +58,23 @@ export function labCollectorConfig(
     spool: { dir: join(state.dir, 'spool'), max_bytes: 256 * 2 ** 20 },
     schedule: { interval: intervalMs, timeout: Math.min(8_000, intervalMs - 1_000) },
     listen: '127.0.0.1:0',
-    clusters: [
-      {
-        name: 'lab',
-        bootstrap: state.brokers.map((b) => `127.0.0.1:${b.saslPort ?? b.port}`),
-        ...securedAccess(state),
-        client_id: 'lookout-collector',
-        keep: [],
-        lag: { exact_budget: 1000 },
-        liveness: { interval: 2_000, timeout: 1_500 },
-        restart_grace: 300_000,
-        probe: { enabled: true, topic: '__lookout_probe', interval: 500, sla: 1_000, lost_after: 10_000 },
-        brokers: state.brokers.map((b) => ({
-          id: b.id,
-          host: '127.0.0.1',
-          jmx_url: agentUrls(state, b).jmx,
-          jolokia_url: agentUrls(state, b).jolokia,
-          ...(state.nodeExporter === undefined ? {} : { node_exporter_url: state.nodeExporter.url }),
-        })),
-      },
-    ],
+    clusters: labClusters(state).map((cluster) => ({
+      name: cluster.name,
+      bootstrap: cluster.brokers.map((b) => `127.0.0.1:${b.saslPort ?? b.port}`),
+      ...securedAccess(state),
+      client_id: 'lookout-collector',
+      keep: [],
+      lag: { exact_budget: 1000 },
+      liveness: { interval: 2_000, timeout: 1_500 },
+      restart_grace: 300_000,
+      probe: { enabled: true, topic: '__lookout_probe', interval: 500, sla: 1_000, lost_after: 10_000 },
+      brokers: cluster.brokers.map((b) => ({
+        id: b.id,
+        host: '127.0.0.1',
+        jmx_url: agentUrls(state, b).jmx,
+        jolokia_url: agentUrls(state, b).jolokia,
+        ...(state.nodeExporter === undefined ? {} : { node_exporter_url: state.nodeExporter.url }),
+      })),
+    })),
   };
 }

@@ -5,7 +5,7 @@ import { removeCpuGroups } from './cgroup.ts';
 import { waitInfluxReady } from './influxd.ts';
 import { registeredBrokers, waitFor } from './readiness.ts';
 import { agentUrls } from './agents.ts';
-import { readState, writeState } from './state.ts';
+import { labBroker, readState, writeState } from './state.ts';
 import type { BrokerRecord, LabState } from './state.ts';
 
 /** A fault control of one broker. */
@@ -15,8 +15,12 @@ export type BrokerAction = 'kill' | 'stop' | 'start' | 'pause' | 'resume';
 export interface LabStatus {
   dir: string;
   clusterId: string;
+  /** Every cluster's id, in a lab of several. */
+  clusterIds?: Record<string, string>;
   settings: Record<string, string>;
   brokers: {
+    /** Its cluster, in a lab of several. */
+    cluster?: string;
     id: number;
     bootstrap: string;
     jmx: string;
@@ -43,8 +47,10 @@ export function labStatus(state: LabState): LabStatus {
   return {
     dir: state.dir,
     clusterId: state.clusterId,
+    ...(state.clusterIds === undefined ? {} : { clusterIds: state.clusterIds }),
     settings: state.settings,
     brokers: state.brokers.map((b) => ({
+      ...(b.cluster === undefined ? {} : { cluster: b.cluster }),
       id: b.id,
       bootstrap: `127.0.0.1:${b.port}`,
       ...agentUrls(state, b),
@@ -91,22 +97,19 @@ export async function stopLab(state: LabState, say: (line: string) => void): Pro
   if (left.length > 0) throw new Error(`lab processes still running after stop: ${left.join(', ')}`);
 }
 
-function brokerOf(state: LabState, id: number): BrokerRecord {
-  const broker = state.brokers.find((b) => b.id === id);
-  if (broker === undefined) {
-    throw new Error(`no broker ${id} in this lab (brokers: ${state.brokers.map((b) => b.id).join(', ')})`);
-  }
-  return broker;
-}
-
 /**
  * Applies a fault control to broker `id` and waits for its effect: kill (SIGKILL) and stop (SIGTERM,
  * controlled shutdown) wait until the JVM is gone; start re-runs the recorded command line on the same
  * data and waits until the broker is registered again; pause/resume are SIGSTOP/SIGCONT.
  */
-export async function controlBroker(dir: string, id: number, action: BrokerAction): Promise<BrokerRecord> {
+export async function controlBroker(
+  dir: string,
+  id: number,
+  action: BrokerAction,
+  cluster?: string,
+): Promise<BrokerRecord> {
   const state = requireState(dir);
-  const broker = brokerOf(state, id);
+  const broker = labBroker(state, id, cluster);
   const now = processState(broker.pid, dir);
   switch (action) {
     case 'kill':

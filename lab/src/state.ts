@@ -12,6 +12,8 @@ export interface ProcessRecord {
 
 /** One combined broker+controller node. */
 export interface BrokerRecord extends ProcessRecord {
+  /** Its cluster's name in a lab of several clusters (`lab up --clusters N`: a, b, …); absent in a lab of one. */
+  cluster?: string;
   id: number;
   port: number;
   controllerPort: number;
@@ -25,7 +27,9 @@ export interface BrokerRecord extends ProcessRecord {
 /** The lab's state file: everything `status`, the fault controls and `down` need. */
 export interface LabState {
   dir: string;
+  /** The (first) cluster's id; every cluster's in `clusterIds` when the lab has several. */
   clusterId: string;
+  clusterIds?: Record<string, string>;
   startedAt: string;
   /** Broker settings that set the floor for detection latencies; drills quote them. */
   settings: Record<string, string>;
@@ -57,7 +61,55 @@ export function writeState(state: LabState): void {
   renameSync(`${path}.tmp`, path);
 }
 
-/** The bootstrap list of a lab: every broker's loopback listener. */
-export function bootstrapOf(state: LabState): string[] {
-  return state.brokers.map((b) => `127.0.0.1:${b.port}`);
+/** The name of a lab's only cluster (the collector's `cluster` tag for it). */
+export const singleClusterName = 'lab';
+
+/** One Kafka cluster of a lab. */
+export interface LabCluster {
+  name: string;
+  clusterId: string;
+  brokers: BrokerRecord[];
+}
+
+/** The lab's clusters: `lab` alone, or `a`, `b`, … for `lab up --clusters N`. */
+export function labClusters(state: LabState): LabCluster[] {
+  if (state.clusterIds === undefined)
+    return [{ name: singleClusterName, clusterId: state.clusterId, brokers: state.brokers }];
+  return Object.entries(state.clusterIds).map(([name, clusterId]) => ({
+    name,
+    clusterId,
+    brokers: state.brokers.filter((b) => b.cluster === name),
+  }));
+}
+
+/** One cluster of the lab by name (the first when none is named), or a clear error naming those there are. */
+export function labCluster(state: LabState, name?: string): LabCluster {
+  const clusters = labClusters(state);
+  const found = name === undefined ? clusters[0] : clusters.find((c) => c.name === name);
+  if (found === undefined)
+    throw new Error(`no cluster ${name} in this lab (clusters: ${clusters.map((c) => c.name).join(', ')})`);
+  return found;
+}
+
+/** The bootstrap list of a lab's cluster (its first by default): every broker's loopback listener. */
+export function bootstrapOf(state: LabState, cluster?: string): string[] {
+  return labCluster(state, cluster).brokers.map((b) => `127.0.0.1:${b.port}`);
+}
+
+/**
+ * Broker `id` of a lab's cluster (in a lab of several clusters `cluster` must say which), or a clear error
+ * naming what there is.
+ */
+export function labBroker(state: LabState, id: number, cluster?: string): BrokerRecord {
+  if (state.clusterIds !== undefined && cluster === undefined)
+    throw new Error(
+      `this lab has clusters ${Object.keys(state.clusterIds).join(', ')}: say which with --cluster NAME`,
+    );
+  const brokers = labCluster(state, cluster).brokers;
+  const broker = brokers.find((b) => b.id === id);
+  if (broker === undefined) {
+    const where = cluster === undefined ? 'this lab' : `cluster ${cluster}`;
+    throw new Error(`no broker ${id} in ${where} (brokers: ${brokers.map((b) => b.id).join(', ')})`);
+  }
+  return broker;
 }

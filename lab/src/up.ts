@@ -13,7 +13,7 @@ import { httpAnswers, registeredBrokers, waitFor } from './readiness.ts';
 import { grantLookout, lookoutPrincipal, prepareSecurity, securedAgentConfigs } from './security.ts';
 import type { LabSecurity } from './security.ts';
 import { agentAccessOf, agentUrls } from './agents.ts';
-import { bootstrapOf, readState, writeState } from './state.ts';
+import { bootstrapOf, labClusters, readState, singleClusterName, writeState } from './state.ts';
 import type { BrokerRecord, LabState } from './state.ts';
 
 /** What `lab up` starts. */
@@ -30,16 +30,21 @@ export interface LabOptions {
    * collector's least privilege granted to `User:lookout`, the agents over HTTPS with basic authentication.
    */
   security?: boolean;
+  /** How many independent clusters (default 1, named `lab`; 2 or 3 are named a, b, c), each of `brokers` nodes. */
+  clusters?: number;
 }
 
-/** Waits until every broker is in the metadata and answers on its JMX exporter and Jolokia ports (and the node_exporter). */
+/** Waits until every broker is in its cluster's metadata and answers on its JMX exporter and Jolokia ports (and the node_exporter). */
 export async function waitLabReady(state: LabState, timeoutMs: number): Promise<void> {
-  const want = state.brokers.map((b) => b.id).join(',');
-  // Each broker is asked on its own listener, so every one of them serves requests, not just one.
-  await waitFor(`brokers ${want} to register and serve`, timeoutMs, async () => {
-    const seen = await Promise.all(state.brokers.map((b) => registeredBrokers([`127.0.0.1:${b.port}`])));
-    return seen.every((ids) => ids.join(',') === want);
-  });
+  for (const cluster of labClusters(state)) {
+    const want = cluster.brokers.map((b) => b.id).join(',');
+    const named = state.clusterIds === undefined ? '' : ` of cluster ${cluster.name}`;
+    // Each broker is asked on its own listener, so every one of them serves requests, not just one.
+    await waitFor(`brokers ${want}${named} to register and serve`, timeoutMs, async () => {
+      const seen = await Promise.all(cluster.brokers.map((b) => registeredBrokers([`127.0.0.1:${b.port}`])));
+      return seen.every((ids) => ids.join(',') === want);
+    });
+  }
   const agents = agentAccessOf(state);
   await waitFor('JMX exporter, Jolokia and node_exporter endpoints', 15_000, async () => {
     const urls = state.brokers.flatMap((b) => [
@@ -52,16 +57,25 @@ export async function waitLabReady(state: LabState, timeoutMs: number): Promise<
   });
 }
 
+/** The names of `count` clusters: `lab` alone, or a, b, c … */
+export function clusterNames(count: number): string[] {
+  if (!Number.isInteger(count) || count < 1 || count > 3)
+    throw new Error(`--clusters must be a whole number from 1 to 3, got ${count}`);
+  return count === 1 ? [singleClusterName] : ['a', 'b', 'c'].slice(0, count);
+}
+
 /**
- * Starts a KRaft cluster of combined broker+controller nodes and an influxd, all on loopback with
- * free ports, records them in `dir/state.json`, and waits until they are ready. A failed start
- * stops whatever it had started.
+ * Starts `clusters` KRaft clusters (default one) of `brokers` combined broker+controller nodes each and one
+ * influxd, all on loopback with free ports, records them in `dir/state.json`, and waits until they are ready.
+ * A failed start stops whatever it had started.
  */
 export async function startLab(options: LabOptions): Promise<LabState> {
   const { dir, brokers, say } = options;
   if (!Number.isInteger(brokers) || brokers < 1 || brokers > 9) {
     throw new Error(`--brokers must be a whole number from 1 to 9, got ${brokers}`);
   }
+  const names = clusterNames(options.clusters ?? 1);
+  const several = names.length > 1;
   const previous = readState(dir);
   if (previous !== undefined && liveProcesses(previous).length > 0) {
     throw new Error(
@@ -73,20 +87,13 @@ export async function startLab(options: LabOptions): Promise<LabState> {
 
   ensureInfluxd(say);
   const jars = await ensureKafkaJars(say);
-  const ports = await freePorts(brokers * (options.security === true ? 6 : 4) + 3);
+  const perBroker = options.security === true ? 6 : 4;
+  const ports = await freePorts(names.length * brokers * perBroker + 3);
   const take = (): number => {
     const port = ports.shift();
     if (port === undefined) throw new Error('ran out of free ports');
     return port;
   };
-  const nodes: NodePorts[] = Array.from({ length: brokers }, (_, i) => ({
-    id: i + 1,
-    port: take(),
-    controllerPort: take(),
-    jmxPort: take(),
-    jolokiaPort: take(),
-    ...(options.security === true ? { saslPort: take(), sslPort: take() } : {}),
-  }));
   let security: LabSecurity | undefined;
   let agents: { jmxConfig: string; jolokiaConfig: string } | undefined;
   if (options.security === true) {
@@ -94,23 +101,37 @@ export async function startLab(options: LabOptions): Promise<LabState> {
     security = prepareSecurity(dir);
     agents = securedAgentConfigs(dir, security);
   }
-  const voters = nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
-  const clusterId = randomBytes(16).toString('base64url');
-
-  say(`formatting ${brokers} KRaft node(s), cluster id ${clusterId} …`);
-  const prepared = nodes.map((node) => {
-    const nodeDir = join(dir, `node-${node.id}`);
-    const properties = writeNodeProperties(nodeDir, node, voters, brokers, security);
-    return { node, nodeDir, properties };
+  const clusterIds: Record<string, string> = {};
+  const prepared = names.flatMap((name) => {
+    const nodes: NodePorts[] = Array.from({ length: brokers }, (_, i) => ({
+      id: i + 1,
+      port: take(),
+      controllerPort: take(),
+      jmxPort: take(),
+      jolokiaPort: take(),
+      ...(options.security === true ? { saslPort: take(), sslPort: take() } : {}),
+    }));
+    const voters = nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
+    clusterIds[name] = randomBytes(16).toString('base64url');
+    return nodes.map((node) => {
+      const nodeDir = join(dir, several ? `${name}-node-${node.id}` : `node-${node.id}`);
+      const properties = writeNodeProperties(nodeDir, node, voters, brokers, security);
+      return { cluster: name, node, nodeDir, properties };
+    });
   });
-  await Promise.all(prepared.map((p) => formatNode(jars, p.properties, clusterId)));
+  const ids = Object.entries(clusterIds);
+  say(
+    `formatting ${brokers} KRaft node(s)${several ? ` in each of ${names.length} clusters` : ''}, cluster id ${ids.map(([n, id]) => (several ? `${n} ${id}` : id)).join(', ')} …`,
+  );
+  await Promise.all(prepared.map((p) => formatNode(jars, p.properties, clusterIds[p.cluster] ?? '')));
 
   const influxDir = join(dir, 'influxdb');
   const httpPort = take();
   const influxConfig = writeInfluxConfig(influxDir, httpPort, take());
   const state: LabState = {
     dir,
-    clusterId,
+    clusterId: ids[0]?.[1] ?? '',
+    ...(several ? { clusterIds } : {}),
     startedAt: new Date().toISOString(),
     settings: brokerSettings(brokers),
     brokers: [],
@@ -121,10 +142,11 @@ export async function startLab(options: LabOptions): Promise<LabState> {
   if (hasNodeExporter()) state.nodeExporter = startNodeExporter(dir, nodeExporterPort);
   else say('prometheus-node-exporter is not installed: the lab runs without host metrics');
   try {
-    say(`starting ${brokers} broker JVM(s) and influxd …`);
-    state.brokers = prepared.map(({ node, nodeDir, properties }): BrokerRecord => {
+    say(`starting ${prepared.length} broker JVM(s) and influxd …`);
+    state.brokers = prepared.map(({ cluster, node, nodeDir, properties }): BrokerRecord => {
       const command = brokerCommand(jars, nodeDir, node, properties, options.brokerHeapMb, agents);
-      return { ...command, pid: spawnDetached(command.command, command.args, command.log, nodeDir) };
+      const pid = spawnDetached(command.command, command.args, command.log, nodeDir);
+      return { ...(several ? { cluster } : {}), ...command, pid };
     });
     writeState(state);
     say('waiting for the brokers to form the cluster and their JMX exporters to answer …');
@@ -138,7 +160,8 @@ export async function startLab(options: LabOptions): Promise<LabState> {
       await waitLabReady(state, options.readyTimeoutMs ?? 90_000);
       if (security !== undefined) {
         say(`granting ${lookoutPrincipal} its SCRAM password and the collector's least privilege (ACLs) …`);
-        await grantLookout(bootstrapOf(state), security);
+        for (const cluster of labClusters(state))
+          await grantLookout(bootstrapOf(state, cluster.name), security);
       }
     } finally {
       clearInterval(ticking);

@@ -526,6 +526,7 @@ export const catalog = {
       kept: gauge('integer', 'samples', 'Catalog samples kept from them.'),
       errors: gauge('integer', 'errors', 'Malformed lines or failed entries in this scrape.'),
       error: gauge('string', 'text', 'The first error of a failed scrape (never a secret).'),
+      collector: gauge('string', 'text', 'Fleet mode: the collector (fleet member) that made this scrape.'),
       note: gauge(
         'string',
         'text',
