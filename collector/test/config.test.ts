@@ -170,3 +170,27 @@ describe('collector config: TLS, SASL and authenticated agents', () => {
     expect(lines).toHaveLength(6);
   });
 });
+
+describe('collector config: a fleet', () => {
+  it('reads the coordination section with its defaults, and refuses a session timeout Kafka would', () => {
+    const fleet = `${good}coordination: { bootstrap: [kafka-1:9092] }\n`;
+    const result = loadCollectorConfig(file('fleet.yaml', fleet), { KAFKA_PASSWORD: 'k' });
+    if (!result.ok) throw new Error(formatConfigErrors(result.errors));
+    expect(result.value.coordination).toEqual({
+      bootstrap: ['kafka-1:9092'],
+      client_id: 'lookout-fleet',
+      group: 'lookout-collectors',
+      topic: '__lookout_fleet',
+      session_timeout: 10_000,
+    });
+    const path = file(
+      'fleet-bad.yaml',
+      `${good}coordination: { bootstrap: [kafka-1:9092], session_timeout: 2s }\n`,
+    );
+    const bad = loadCollectorConfig(path, { KAFKA_PASSWORD: 'k' });
+    if (bad.ok) throw new Error('expected an error');
+    expect(formatConfigErrors(bad.errors)).toBe(
+      `${path}:22:61: coordination.session_timeout: must be within Kafka's group session bounds, 6s to 5m`,
+    );
+  });
+});
