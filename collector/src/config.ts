@@ -69,6 +69,11 @@ const cluster = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
     ...kafkaAccess,
+    /**
+     * This cluster's own InfluxDB (a shard: OSS 1.x does not cluster), instead of the top-level one; retention as
+     * the top level says. Run an alerter per shard.
+     */
+    influx: z.object(influxConnectionFields).strict().optional(),
     brokers: z.array(broker).min(1),
     jmx: endpoint.optional(),
     /** JMX exporter metric names to keep beyond the catalog (as `jmx_extra`): exact, or a prefix ending in `*`. */
@@ -230,6 +235,7 @@ const crossChecks =
           path: [...at, 'tls', c.tls?.cert_file === undefined ? 'key_file' : 'cert_file'],
           message: 'mutual TLS needs both cert_file and key_file',
         });
+      needEnv(c.influx?.password_env, [...at, 'influx', 'password_env']);
       for (const kind of agentKinds) {
         const agent = c[kind];
         if (agent === undefined) continue;

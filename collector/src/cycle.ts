@@ -1,3 +1,4 @@
+import type { Sample } from '../../model/src/sample.ts';
 import { writeBatches } from './sink/batches.ts';
 import type { WriteBatch } from './sink/batches.ts';
 import { runSource } from './source.ts';
@@ -29,7 +30,7 @@ export interface CycleSummary {
  */
 export async function collectOnce(
   sources: readonly Source[],
-  write: WriteBatch,
+  writeFor: (cluster: string) => WriteBatch,
   nowMs: number,
   timeoutMs: number,
   clock: () => number,
@@ -50,6 +51,22 @@ export async function collectOnce(
     };
     return scrape.error === undefined ? row : { ...row, error: String(scrape.error) };
   });
-  const { points, written, spooled, errors: writeErrors } = await writeBatches(results.flat(), write);
-  return { timeMs: nowMs, durationMs: clock() - started, targets, points, written, spooled, writeErrors };
+  // Each cluster's points to its storage (one InfluxDB, or the cluster's shard).
+  const byWriter = new Map<WriteBatch, Sample[]>();
+  results.forEach((samples, i) => {
+    const write = writeFor((sources[i] as Source).cluster);
+    byWriter.set(write, [...(byWriter.get(write) ?? []), ...samples]);
+  });
+  const outcomes = await Promise.all([...byWriter].map(([write, samples]) => writeBatches(samples, write)));
+  const sum = (key: 'points' | 'written' | 'spooled'): number => outcomes.reduce((n, o) => n + o[key], 0);
+  const writeErrors = outcomes.flatMap((o) => o.errors);
+  return {
+    timeMs: nowMs,
+    durationMs: clock() - started,
+    targets,
+    points: sum('points'),
+    written: sum('written'),
+    spooled: sum('spooled'),
+    writeErrors,
+  };
 }

@@ -11,28 +11,14 @@ import { buildNameIndex } from './jmx-names.ts';
 import { createSelfMetrics } from './self-metrics.ts';
 import { joinFleet } from './fleet-member.ts';
 import { startCollector } from './service.ts';
-import { durableWriter } from './sink/durable.ts';
-import { applyRetention, connectInflux, writeLineProtocol } from './sink/influx.ts';
-import type { InfluxTarget, WriteOutcome } from './sink/influx.ts';
-import { planRetention } from './sink/retention.ts';
-import { Spool } from './sink/spool.ts';
+import { openStorage } from './storage.ts';
 import { sourcesOf } from './targets.ts';
 
-/** The whole collector, assembled: config in, sources → durable writer → InfluxDB out. */
+/** The whole collector, assembled: config in, sources → durable writers (one per shard) → InfluxDB out. */
 function assemble(config: CollectorConfig, env: NodeJS.ProcessEnv, log: Logger) {
-  // No rp: points go to the default policy (`raw` once retention is applied), never refused for a missing one.
-  const target = influxTarget(config, env);
-  const spool = new Spool(config.spool.dir, config.spool.max_bytes, (message) => log.error(message));
-  // A database that is not there yet (InfluxDB was down at start, or was wiped) is made, then the batch retried.
-  const writeOnce = async (body: string): Promise<WriteOutcome> => {
-    const outcome = await writeLineProtocol(target, body);
-    if (outcome.ok || !outcome.reason.includes('database not found')) return outcome;
-    await prepareInflux(config, env, log);
-    return writeLineProtocol(target, body);
-  };
-  const write = durableWriter(writeOnce, spool);
+  const storage = openStorage(config, env, log);
   const targets = sourcesOf(config, env, buildNameIndex(jmxMetrics), jmxMetrics, tenantsOf(config));
-  return { spool, write, targets };
+  return { storage, targets };
 }
 
 /** The tenant of a consumer group and of a topic, from the catalog the config names (checked at load). */
@@ -46,36 +32,18 @@ function tenantsOf(config: CollectorConfig): {
   return { groups: tenantResolver(loaded.value, 'groups'), topics: tenantResolver(loaded.value, 'topics') };
 }
 
-/** Where the collector writes, with the credentials its config names (the password from the environment). */
-function influxTarget(config: CollectorConfig, env: NodeJS.ProcessEnv): InfluxTarget {
-  const { url, database, username, password_env } = config.influx;
-  if (username === undefined) return { url, database };
-  return { url, database, username, password: password_env === undefined ? '' : (env[password_env] ?? '') };
-}
-
-/** Creates the database, retention policies and downsampling queries (idempotent), logging what changed. */
-async function prepareInflux(config: CollectorConfig, env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
-  const { influx } = config;
-  const client = await connectInflux(influxTarget(config, env));
-  for (const change of await applyRetention(
-    client,
-    influx.database,
-    planRetention(influx.database, influx.retention),
-  )) {
-    log.info(change);
-  }
-}
-
 /** One cycle over every target; the summary says what happened to each. */
 export async function collectOnceFromConfig(
   config: CollectorConfig,
   env: NodeJS.ProcessEnv,
   log: Logger,
 ): Promise<CycleSummary> {
-  await prepareInflux(config, env, log);
-  const { targets, write } = assemble(config, env, log);
+  const { targets, storage } = assemble(config, env, log);
+  await storage.prepare();
   try {
-    return await collectOnce(targets.sources, write, Date.now(), config.schedule.timeout, () => Date.now());
+    return await collectOnce(targets.sources, storage.writeFor, Date.now(), config.schedule.timeout, () =>
+      Date.now(),
+    );
   } finally {
     await targets.close();
   }
@@ -89,13 +57,15 @@ export async function runCollector(
   signal: AbortSignal,
   onListening: (address: string) => void = () => undefined,
 ): Promise<void> {
-  await prepareInflux(config, env, log).catch((error: unknown) =>
-    log.error(
-      { error: (error as Error).message },
-      'InfluxDB not ready: retention not applied yet; points are spooled',
-    ),
-  );
-  const { targets, write, spool } = assemble(config, env, log);
+  const { targets, storage } = assemble(config, env, log);
+  await storage
+    .prepare()
+    .catch((error: unknown) =>
+      log.error(
+        { error: (error as Error).message },
+        'InfluxDB not ready: retention not applied yet; points are spooled',
+      ),
+    );
   const { sources } = targets;
   const metrics = createSelfMetrics();
   const clock = (): number => Date.now();
@@ -103,8 +73,8 @@ export async function runCollector(
   const fleet = await joinFleet(config, env, sources, metrics, log);
   const running = startCollector({
     sources,
-    write,
-    spool,
+    writeFor: storage.writeFor,
+    spoolState: storage.spoolState,
     metrics,
     log,
     intervalMs: interval,
@@ -118,7 +88,7 @@ export async function runCollector(
     return {
       healthy,
       ...(last === undefined ? {} : { lastCompleteMs: last }),
-      spool: spool.state(),
+      spool: storage.spoolState(),
       ...(fleet === undefined ? {} : { fleet: fleet.state() }),
     };
   });

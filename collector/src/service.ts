@@ -4,15 +4,17 @@ import type { Logger } from 'pino';
 import type { SelfMetrics } from './self-metrics.ts';
 import { writeBatches } from './sink/batches.ts';
 import type { WriteBatch } from './sink/batches.ts';
-import type { Spool } from './sink/spool.ts';
+import type { SpoolState } from './sink/spool.ts';
 import { runSource } from './source.ts';
 import type { Source } from './source.ts';
 
 /** Everything the running collector needs, assembled by its entry point. */
 export interface CollectorService {
   sources: readonly Source[];
-  write: WriteBatch;
-  spool: Spool;
+  /** Where a cluster's points go (its shard's writer, or the one InfluxDB's). */
+  writeFor: (cluster: string) => WriteBatch;
+  /** What the spools hold. */
+  spoolState: () => SpoolState;
   metrics: SelfMetrics;
   log: Logger;
   intervalMs: number;
@@ -63,11 +65,11 @@ export function startCollector(service: CollectorService): RunningCollector {
     metrics.up.set(labels, Number(scrapeFields.up ?? 0));
     metrics.duration.set(labels, Number(scrapeFields.duration_ms ?? 0) / 1_000);
     if (scrapeFields.up !== 1) log.warn({ ...labels, error: scrapeFields.error }, 'target down');
-    const result = await writeBatches(stamped, service.write);
+    const result = await writeBatches(stamped, service.writeFor(source.cluster));
     metrics.written.inc(result.written);
     metrics.spooled.inc(result.spooled);
     metrics.writeErrors.inc(result.errors.length);
-    metrics.spoolPoints.set(service.spool.state().points);
+    metrics.spoolPoints.set(service.spoolState().points);
     for (const error of result.errors) log.warn({ error }, 'write failed');
   };
 

@@ -58,13 +58,14 @@ describe('startCollector (in-memory sources and sink)', () => {
     const hung: number[] = [];
     const written: string[] = [];
     const metrics = createSelfMetrics();
+    const spool = new Spool(dir, 1 << 20, () => undefined);
     const running = startCollector({
       sources: [fakeSource('1', 20, fast), fakeSource('2', 'never', hung)],
-      write: (body) => {
+      writeFor: () => (body) => {
         written.push(body);
         return Promise.resolve({ ok: true });
       },
-      spool: new Spool(dir, 1 << 20, () => undefined),
+      spoolState: () => spool.state(),
       metrics,
       log: pino({ level: 'silent' }),
       intervalMs: 1_000,

@@ -29,7 +29,7 @@ async function cycle(timeoutMs: number): Promise<CycleSummary> {
   ]);
   return collectOnce(
     sources,
-    () => Promise.resolve({ ok: true }),
+    () => () => Promise.resolve({ ok: true }),
     Date.now(),
     timeoutMs,
     () => Date.now(),
@@ -98,7 +98,7 @@ describe('collection cycle isolation (real brokers)', () => {
       const source = clusterStateSource('lab', session, [1, 2, 3]);
       const written = await collectOnce(
         [source],
-        (body) => writeLineProtocol({ url: lab.influx.url, database }, body),
+        () => (body) => writeLineProtocol({ url: lab.influx.url, database }, body),
         Date.now(),
         10_000,
         () => Date.now(),

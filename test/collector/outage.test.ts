@@ -47,7 +47,14 @@ describe('InfluxDB outage', () => {
       const step = 10_000;
       const outage = 60;
       const t0 = Math.floor(Date.now() / step) * step - (outage + 5) * step;
-      const cycleAt = (k: number) => collectOnce(sources, write, t0 + k * step, 5_000, () => Date.now());
+      const cycleAt = (k: number) =>
+        collectOnce(
+          sources,
+          () => write,
+          t0 + k * step,
+          5_000,
+          () => Date.now(),
+        );
 
       const before = await cycleAt(0);
       expect(before.written).toBe(before.points);
