@@ -92,7 +92,19 @@ export async function fetchBounded(
   maxBytes: number,
   init: FetchInit = {},
 ): Promise<Buffer> {
-  const res = await send(new URL(url), init, timeoutMs);
+  let at = new URL(url);
+  let res = await send(at, init, timeoutMs);
+  // A redirect on the same server is followed (Jetty's /jolokia → /jolokia/), a few times at most; one elsewhere
+  // is not, so credentials never leave the agent they are for.
+  for (let hops = 0; hops < 3 && [301, 302, 303, 307, 308].includes(res.statusCode ?? 0); hops++) {
+    const location = res.headers.location;
+    if (location === undefined) break;
+    const next = new URL(location, at);
+    if (next.origin !== at.origin) break;
+    res.destroy();
+    at = next;
+    res = await send(at, init, timeoutMs);
+  }
   const status = res.statusCode ?? 0;
   if (status < 200 || status > 299) {
     res.destroy();
