@@ -136,7 +136,7 @@ describe('a collector fleet coordinated by Kafka, over two real clusters', () =>
     const counts = [...trio.values()].map((u) => u.length).sort();
     expect(counts).toEqual([2, 3, 3]);
     console.log(`[fleet] three members: ${[...trio].map(([m, u]) => `${m} ${u.join(', ')}`).join('; ')}`);
-    await sleep(3 * intervalS * 1_000);
+    await sleep(2 * intervalS * 1_000);
 
     // SIGKILL the member holding cluster a's Kafka sources.
     const victim = [one, two, three].find((m) => trio.get(m.name)?.includes('cluster a')) ?? one;
@@ -151,7 +151,7 @@ describe('a collector fleet coordinated by Kafka, over two real clusters', () =>
     expect(takeoverMs).toBeLessThan(6_000 + intervalS * 1_000);
     const generations = (await Promise.all(survivors.map(health))).map((h) => h?.fleet?.generation);
     expect(new Set(generations).size).toBe(1);
-    await sleep(3 * intervalS * 1_000);
+    await sleep(2 * intervalS * 1_000);
     for (const m of survivors) m.child.kill('SIGTERM');
     await Promise.all(survivors.map((m) => new Promise((done) => m.child.once('exit', done))));
 
@@ -169,7 +169,7 @@ describe('a collector fleet coordinated by Kafka, over two real clusters', () =>
 
     // Every unit has a point in every interval, but at most one interval per unit around the takeover.
     const influx = await connectInflux({ url: lab.influx.url, database: 'fleet' });
-    const from = Math.ceil((killedAt - 3 * intervalS * 1_000) / (intervalS * 1_000)) * intervalS;
+    const from = Math.ceil((killedAt - 2 * intervalS * 1_000) / (intervalS * 1_000)) * intervalS;
     const to = Math.floor((killedAt + takeoverMs + 2 * intervalS * 1_000) / (intervalS * 1_000)) * intervalS;
     const rows = await influx.query<{
       time: unknown;
