@@ -12,7 +12,7 @@ import { kafkaEndpoint } from './targets.ts';
 /** This collector as a member of its fleet: what it holds, and how to leave. */
 export interface FleetMember {
   member: string;
-  owns(source: Source): boolean;
+  owns(source: Source, sinceMs?: number): boolean;
   state(): FleetState;
   leave(): Promise<void>;
 }
@@ -46,7 +46,8 @@ export async function joinFleet(
     onAssignment(assignment) {
       const before = new Set(ownership.current().units);
       // Failed open, a member gives its units up only for an assignment, not for another rebalance.
-      if (assignment !== undefined || ownership.current().failOpen !== true) ownership.assign(assignment);
+      if (assignment !== undefined || ownership.current().failOpen !== true)
+        ownership.assign(assignment, Date.now());
       if (assignment !== undefined) lastHeld = Date.now();
       const now = ownership.current();
       metrics.fleetUnits.reset();
@@ -69,7 +70,7 @@ export async function joinFleet(
     const now = ownership.current();
     if (now.failOpen === true || now.units.length > 0) return;
     if (Date.now() - lastHeld < 3 * coordination.session_timeout) return;
-    ownership.failOpen();
+    ownership.failOpen(Date.now());
     metrics.fleetUnits.reset();
     for (const unit of units) metrics.fleetUnits.set({ ...labels, unit }, 1);
     log.error(
@@ -80,7 +81,7 @@ export async function joinFleet(
   watchdog.unref();
   return {
     member,
-    owns: (source) => ownership.owns(source),
+    owns: (source, sinceMs) => ownership.owns(source, sinceMs),
     state: () => ownership.current(),
     leave: async () => {
       clearInterval(watchdog);

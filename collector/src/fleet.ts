@@ -39,7 +39,8 @@ export interface FleetState {
  * for the whole of a rebalance, none.
  */
 export class FleetOwnership {
-  private held = new Set<string>();
+  /** Each unit held, and since when (ms). */
+  private held = new Map<string, number>();
   private state: FleetState;
 
   constructor(
@@ -50,10 +51,13 @@ export class FleetOwnership {
     this.state = { group, member, units: [], total: units.length };
   }
 
-  /** A new assignment (unit indexes), or none while the group rebalances. */
-  assign(assignment: { memberId: string; generation?: number; units: readonly number[] } | undefined): void {
+  /** A new assignment (unit indexes) at `nowMs`, or none while the group rebalances. */
+  assign(
+    assignment: { memberId: string; generation?: number; units: readonly number[] } | undefined,
+    nowMs: number,
+  ): void {
     const names = (assignment?.units ?? []).flatMap((i) => this.units[i] ?? []);
-    this.held = new Set(names);
+    this.held = new Map(names.map((u) => [u, this.held.get(u) ?? nowMs]));
     this.state = {
       group: this.state.group,
       member: this.state.member,
@@ -68,8 +72,8 @@ export class FleetOwnership {
    * The group has been out of reach too long: collect every unit (other members may too; their points are the
    * same points, so InfluxDB keeps one of each) rather than leave the platform unwatched.
    */
-  failOpen(): void {
-    this.held = new Set(this.units);
+  failOpen(nowMs: number): void {
+    this.held = new Map(this.units.map((u) => [u, this.held.get(u) ?? nowMs]));
     this.state = {
       group: this.state.group,
       member: this.state.member,
@@ -79,8 +83,14 @@ export class FleetOwnership {
     };
   }
 
-  owns(source: Source): boolean {
-    return this.held.has(unitOf(source));
+  /**
+   * Whether this member holds `source`'s unit now, and, given `sinceMs` (the start of the interval a tick
+   * collects), held it since then: a unit taken over in the middle of an interval is first collected at the next
+   * tick, as its previous holder may have collected this one.
+   */
+  owns(source: Source, sinceMs?: number): boolean {
+    const since = this.held.get(unitOf(source));
+    return since !== undefined && (sinceMs === undefined || since <= sinceMs);
   }
 
   current(): FleetState {

@@ -24,7 +24,7 @@ export interface CollectorService {
    * Fleet mode: whether this member holds a source's unit now (every source otherwise), and its name, written
    * in each scrape record's `collector` field.
    */
-  fleet?: { owns(source: Source): boolean; member: string };
+  fleet?: { owns(source: Source, sinceMs?: number): boolean; member: string };
 }
 
 /** The running collector. */
@@ -73,12 +73,15 @@ export function startCollector(service: CollectorService): RunningCollector {
     for (const error of result.errors) log.warn({ error }, 'write failed');
   };
 
-  const tick = async (group: readonly Source[], main: boolean): Promise<void> => {
+  const tick = async (group: readonly Source[], main: boolean, every: number): Promise<void> => {
     const nowMs = service.clock();
+    // The interval this tick collects (the schedules are aligned on the clock): a unit held only since after its
+    // start waits for the next tick, since its previous holder may have collected this one.
+    const intervalStart = nowMs - (nowMs % every);
     if (main) metrics.cycles.inc();
     const started: Promise<void>[] = [];
     for (const source of group) {
-      if (fleet !== undefined && !fleet.owns(source)) continue;
+      if (fleet !== undefined && !fleet.owns(source, intervalStart)) continue;
       if (busy.has(source)) {
         metrics.skipped.inc({ cluster: source.cluster, target: source.target, source: source.kind });
         log.warn({ target: source.target }, 'previous scrape still running: skipped');
@@ -99,7 +102,7 @@ export function startCollector(service: CollectorService): RunningCollector {
   }
   const tasks = [...groups].map(([every, group]) =>
     cron.schedule(cronExpression(every), () => {
-      const p = tick(group, every === service.intervalMs).catch((error: unknown) =>
+      const p = tick(group, every === service.intervalMs, every).catch((error: unknown) =>
         log.error({ error }, 'tick failed'),
       );
       running.add(p);

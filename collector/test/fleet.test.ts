@@ -39,7 +39,7 @@ describe('the fleet’s work units', () => {
     const units = fleetUnits(sources);
     const ownership = new FleetOwnership(units, 'g', 'm1');
     expect(sources.filter((s) => ownership.owns(s))).toEqual([]);
-    ownership.assign({ memberId: 'id-1', generation: 4, units: [0, 3, 99] });
+    ownership.assign({ memberId: 'id-1', generation: 4, units: [0, 3, 99] }, 1_000);
     expect(sources.filter((s) => ownership.owns(s)).map((s) => s.target)).toEqual([
       'broker 1 h:1',
       'admin h:9092',
@@ -55,17 +55,22 @@ describe('the fleet’s work units', () => {
       units: ['cluster a', 'jmx b 1'],
       total: 5,
     });
-    ownership.assign(undefined);
+    // Held since 1 s: collected for an interval starting then or later, not for one that started before.
+    expect(ownership.owns(sources[1] as Source, 1_000)).toBe(true);
+    expect(ownership.owns(sources[1] as Source, 999)).toBe(false);
+    ownership.assign({ memberId: 'id-1', generation: 5, units: [0] }, 5_000);
+    expect(ownership.owns(sources[1] as Source, 1_000)).toBe(true); // kept: still held since 1 s
+    ownership.assign(undefined, 2_000);
     expect(sources.filter((s) => ownership.owns(s))).toEqual([]);
     expect(ownership.current().units).toEqual([]);
   });
 
   it('fails open: with the group out of reach it holds every unit, until an assignment comes', () => {
     const ownership = new FleetOwnership(fleetUnits(sources), 'g', 'm1');
-    ownership.failOpen();
+    ownership.failOpen(1_000);
     expect(sources.every((s) => ownership.owns(s))).toBe(true);
     expect(ownership.current()).toMatchObject({ failOpen: true, total: 5 });
-    ownership.assign({ memberId: 'id-1', units: [1] });
+    ownership.assign({ memberId: 'id-1', units: [1] }, 2_000);
     expect(sources.filter((s) => ownership.owns(s)).map((s) => s.target)).toEqual(['admin h2:9092']);
     expect(ownership.current().failOpen).toBeUndefined();
   });
