@@ -89,6 +89,20 @@ describe('the collector on a secured cluster', () => {
     Object.fromEntries(
       Object.entries(cluster).filter(([key]) => key !== 'sasl'),
     ) as CollectorConfig['clusters'][number];
+  /** The cluster over the mutual-TLS listener, logging in with `client` (a certificate and its key). */
+  const mtlsCluster = (
+    cluster: CollectorConfig['clusters'][number],
+    client: { cert: string; key: string },
+  ): CollectorConfig['clusters'][number] => ({
+    ...withoutSasl(cluster),
+    bootstrap: lab.brokers.map((b) => `127.0.0.1:${b.sslPort}`),
+    tls: {
+      ca_file: lab.security?.ca.cert,
+      cert_file: client.cert,
+      key_file: client.key,
+      insecure_skip_verify: false,
+    },
+  });
   const scrapes = (samples: Sample[]): Sample[] => samples.filter((s) => s.measurement === 'scrape');
   const scrapeOf = (samples: Sample[], source: string): Sample | undefined =>
     scrapes(samples).find((s) => s.tags.source === source);
@@ -156,16 +170,7 @@ describe('the collector on a secured cluster', () => {
   it('collects the Kafka sources over mutual TLS (a client certificate, CN=lookout, the same ACLs)', async () => {
     const security = lab.security!;
     const base = labCollectorConfig(lab);
-    const mtls = {
-      ...withoutSasl(base.clusters[0]!),
-      bootstrap: lab.brokers.map((b) => `127.0.0.1:${b.sslPort}`),
-      tls: {
-        ca_file: security.ca.cert,
-        cert_file: security.client.cert,
-        key_file: security.client.key,
-        insecure_skip_verify: false,
-      },
-    };
+    const mtls = mtlsCluster(base.clusters[0]!, security.client);
     const samples = await collect({ ...base, clusters: [mtls] }, env());
     for (const source of ['liveness', 'admin', 'disk', 'lag', 'probe'])
       expect({ source, ...scrapeOf(samples, source)?.fields }).toMatchObject({ source, up: 1 });
@@ -234,16 +239,7 @@ describe('the collector on a secured cluster', () => {
       days: -1,
     });
     const base = labCollectorConfig(lab);
-    const mtls = {
-      ...withoutSasl(base.clusters[0]!),
-      bootstrap: lab.brokers.map((b) => `127.0.0.1:${b.sslPort}`),
-      tls: {
-        ca_file: security.ca.cert,
-        cert_file: expired.cert,
-        key_file: expired.key,
-        insecure_skip_verify: false,
-      },
-    };
+    const mtls = mtlsCluster(base.clusters[0]!, expired);
     const errors = await refusals({ ...base, clusters: [mtls] }, env());
     for (const [source, error] of errors)
       expect(error, source).toMatch(

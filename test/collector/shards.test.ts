@@ -13,7 +13,7 @@ import type { ProcessRecord } from '../../lab/src/state.ts';
 import { currentLab, deleteProbeTopic, uniqueName } from '../lab/lab.ts';
 
 // Storage sharded by cluster: a second influxd, and a second cluster entry (the lab's brokers under another
-// name, its probe off so the two entries do not share one) whose `influx` names it. Each cluster's points go to
+// name, every other setting as shipped) whose `influx` names it. Each cluster's points go to
 // its own InfluxDB, each prepared with the top level's retention.
 describe('the collector writing each cluster to its own InfluxDB', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lookout-shard-'));
@@ -46,7 +46,6 @@ describe('the collector writing each cluster to its own InfluxDB', () => {
         {
           ...own,
           name: 'lab-b',
-          probe: { ...own.probe, enabled: false },
           influx: { url: second.url, database: shardDb },
         },
       ],
